@@ -1,0 +1,1 @@
+"""Shipped read-only data of the planner (installed as the package ``planner.data``)."""

@@ -1,0 +1,3 @@
+"""planner: a desktop meal and micronutrient planner (magnesium and vitamin D)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,258 @@
+"""Headless commands over the same services as the window (``planner SUBCOMMAND``).
+
+Every command takes ``--json`` for machine-readable output. Errors a user can cause
+(a bad reference, a broken file, an unusable database) go to stderr as one line with a
+non-zero exit status, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from planner import __version__
+from planner.core.foods import Food, FoodHit, FoodRefError
+from planner.db.migrate import SchemaTooNewError
+from planner.services.database import Database, ensure_food_data
+from planner.services.foods import FoodNotFoundError, FoodService
+from planner.sources.food_dataset import DatasetError
+from planner.sources.usda_sr import UsdaFormatError
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+#: Errors that are the user's input or environment, shown as one clean line.
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    FoodRefError,
+    FoodNotFoundError,
+    UsdaFormatError,
+    DatasetError,
+    SchemaTooNewError,
+    OSError,
+    ValueError,
+)
+
+
+class CliError(Exception):
+    """A clean failure with a message for stderr."""
+
+
+class Context:
+    """What a command needs; opens the database lazily, once."""
+
+    def __init__(self, args: argparse.Namespace, out: TextIO, err: TextIO) -> None:
+        self.args = args
+        self.out = out
+        self.err = err
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database.open()
+            ensure_food_data(self._db, self._progress("Loading the USDA food database"))
+        return self._db
+
+    def _progress(self, label: str) -> Callable[[int, int], None] | None:
+        if not self.err.isatty():
+            return None
+
+        def report(done: int, total: int) -> None:
+            self.err.write(f"\r{label}: {100 * done // max(total, 1)}%")
+            if done >= total:
+                self.err.write("\n")
+            self.err.flush()
+
+        return report
+
+    def emit_json(self, value: Any) -> None:
+        json.dump(value, self.out, indent=2, ensure_ascii=False)
+        self.out.write("\n")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+
+
+def _fmt(value: float | None, unit: str, digits: int = 1) -> str:
+    return "unknown" if value is None else f"{value:.{digits}f} {unit}"
+
+
+def hit_json(hit: FoodHit) -> dict[str, Any]:
+    portion = hit.default_portion
+    return {
+        "food": str(hit.ref),
+        "name": hit.name,
+        "group": hit.group_code,
+        "group_name": hit.group_name,
+        "per_100g": {
+            "energy_kcal": hit.energy_kcal,
+            "magnesium_mg": hit.magnesium_mg,
+            "vitamin_d_ug": hit.vitamin_d_ug,
+        },
+        "default_portion": None
+        if portion is None
+        else {"label": portion.label, "grams": portion.grams},
+    }
+
+
+def food_json(food: Food) -> dict[str, Any]:
+    return {
+        "food": str(food.ref),
+        "name": food.name,
+        "group": food.group_code,
+        "group_name": food.group_name,
+        "per_100g": dict(food.nutrients),
+        "portions": [
+            {"amount": p.amount, "unit": p.description, "label": p.label, "grams": p.grams}
+            for p in food.portions
+        ],
+        "attribution": food.attribution,
+    }
+
+
+# -- commands ----------------------------------------------------------------------
+
+
+def cmd_foods_search(ctx: Context) -> int:
+    args = ctx.args
+    hits = FoodService(ctx.db).search(args.text, group=args.group, limit=args.limit)
+    if args.json:
+        ctx.emit_json([hit_json(h) for h in hits])
+        return EXIT_OK
+    if not hits:
+        print(f"No food matches {args.text!r}.", file=ctx.out)
+        return EXIT_OK
+    print(f"{'food':<12} {'Mg mg/100g':>10} {'vit D µg/100g':>13}  name", file=ctx.out)
+    for hit in hits:
+        mg = "?" if hit.magnesium_mg is None else f"{hit.magnesium_mg:g}"
+        vd = "?" if hit.vitamin_d_ug is None else f"{hit.vitamin_d_ug:g}"
+        print(f"{str(hit.ref):<12} {mg:>10} {vd:>13}  {hit.name}", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_foods_show(ctx: Context) -> int:
+    food = FoodService(ctx.db).get(ctx.args.food)
+    if ctx.args.json:
+        ctx.emit_json(food_json(food))
+        return EXIT_OK
+    from planner.core.nutrients import NUTRIENTS
+
+    print(f"{food.name}  ({food.ref})", file=ctx.out)
+    print(f"Group: {food.group_name or food.group_code or '-'}", file=ctx.out)
+    print("Per 100 g:", file=ctx.out)
+    for nutrient in NUTRIENTS:
+        value = food.nutrients[nutrient.key]
+        print(f"  {nutrient.label:<14} {_fmt(value, nutrient.unit, 2)}", file=ctx.out)
+    if food.portions:
+        print("Portions:", file=ctx.out)
+        for portion in food.portions:
+            print(f"  {portion.label} = {portion.grams:g} g", file=ctx.out)
+    if food.attribution:
+        print(f"Source: {food.attribution}", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_import_usda(ctx: Context) -> int:
+    service = FoodService(ctx.db)
+    count = service.import_usda(ctx.args.directory, ctx._progress("Importing"))
+    if ctx.args.json:
+        ctx.emit_json({"imported": count, "total_foods": service.count()})
+    else:
+        print(f"Imported {count} foods; the database holds {service.count()}.", file=ctx.out)
+    return EXIT_OK
+
+
+# -- parser ------------------------------------------------------------------------
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError("the limit must be between 1 and 1000")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="planner",
+        description="Meal and micronutrient planner. Without a command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"planner {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", help="machine-readable output")
+
+    foods = commands.add_parser("foods", help="search and show foods")
+    food_commands = foods.add_subparsers(dest="foods_command", metavar="ACTION", required=True)
+    search = food_commands.add_parser("search", parents=[json_flag], help="search foods by name")
+    search.add_argument("text", help="words to find, e.g. 'spinach raw'")
+    search.add_argument("--group", metavar="CODE", help="USDA food group code, e.g. 1100")
+    search.add_argument("--limit", type=_limit, default=20, metavar="N")
+    search.set_defaults(handler=cmd_foods_search)
+    show = food_commands.add_parser("show", parents=[json_flag], help="show one food")
+    show.add_argument("food", help="food reference, e.g. usda:11457")
+    show.set_defaults(handler=cmd_foods_show)
+
+    importer = commands.add_parser(
+        "import-usda", parents=[json_flag], help="load a USDA SR release (ASCII files)"
+    )
+    importer.add_argument("directory", help="folder with FOOD_DES, FD_GROUP, NUT_DATA, WEIGHT")
+    importer.set_defaults(handler=cmd_import_usda)
+
+    for register in EXTRA_COMMANDS:
+        register(commands, json_flag)
+    return parser
+
+
+#: Hooks for command groups defined in other modules: ``register(subparsers, json_parent)``.
+EXTRA_COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
+
+
+def main(
+    argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(out)
+        return EXIT_USAGE
+    ctx = Context(args, out, err)
+    try:
+        return int(handler(ctx))
+    except CliError as exc:
+        print(f"planner: {exc}", file=err)
+    except USER_ERRORS as exc:
+        print(f"planner: {exc}", file=err)
+    except SQLAlchemyError as exc:
+        orig = getattr(exc, "orig", None)
+        detail = str(orig) if orig is not None else str(exc)
+        print(f"planner: database error: {detail.splitlines()[0]}", file=err)
+    except KeyboardInterrupt:
+        print("planner: interrupted", file=err)
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error of ours. Point stdout at
+        # devnull so the interpreter's final flush does not complain again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    finally:
+        ctx.close()
+    return EXIT_ERROR

@@ -1,0 +1,359 @@
+"""Food repository: search, look-up and bulk loading of foods.
+
+Repositories take a session, never commit, and return :mod:`planner.core` values.
+Search uses SQLite FTS5 (or PostgreSQL full-text search); user text is reduced to
+plain word tokens and passed as a bound parameter, never spliced into SQL, and each
+token is quoted inside the FTS query, so ``AND``, ``NEAR``, ``*``, quotes and
+parentheses are searched as words or ignored, never obeyed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Final
+
+from sqlalchemy import (
+    Float,
+    Integer,
+    Row,
+    Table,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from planner.core.foods import Food, FoodGroup, FoodHit, FoodRef, Portion, nutrient_map
+from planner.core.nutrients import NUTRIENT_KEYS
+from planner.db.records import FoodGroupRecord, FoodRecord, MetaRecord, PortionRecord
+
+#: ``progress(done, total)``; called from whatever thread does the work.
+Progress = Callable[[int, int], None]
+
+MAX_QUERY_TOKENS: Final = 12
+MAX_TOKEN_LENGTH: Final = 40
+DEFAULT_LIMIT: Final = 50
+#: How many full-text matches are scored at most (see :func:`text_ranked_sqlite`).
+RANK_WINDOW: Final = 4000
+_TOKEN: Final = re.compile(r"[^\W_]+")
+_CHUNK: Final = 2000
+
+_food: Table = FoodRecord.__table__  # type: ignore[assignment]
+_portion: Table = PortionRecord.__table__  # type: ignore[assignment]
+
+
+def query_tokens(text: str) -> list[str]:
+    """The words of a search string, lower-cased, as the FTS tokenizer would see them."""
+    tokens = _TOKEN.findall(text[:2000].lower())
+    return [t[:MAX_TOKEN_LENGTH] for t in tokens[:MAX_QUERY_TOKENS]]
+
+
+def fts5_query(tokens: Sequence[str]) -> str:
+    """An FTS5 MATCH expression: every token a quoted prefix term, all required.
+
+    A one-character token is an exact term: as a prefix it would match a large part of
+    the vocabulary and rank nothing useful ("2" in "2% milk" means the word 2).
+    """
+    return " ".join(f'"{token}"*' if len(token) > 1 else f'"{token}"' for token in tokens)
+
+
+def tsquery(tokens: Sequence[str]) -> str:
+    """A PostgreSQL ``to_tsquery`` expression with the same meaning as :func:`fts5_query`."""
+    return " & ".join(f"{token}:*" if len(token) > 1 else token for token in tokens)
+
+
+def _hit_columns() -> list[Any]:
+    return [
+        FoodRecord.id,
+        FoodRecord.source,
+        FoodRecord.source_id,
+        FoodRecord.name,
+        FoodRecord.group_code,
+        FoodGroupRecord.name.label("group_name"),
+        FoodRecord.energy_kcal,
+        FoodRecord.magnesium_mg,
+        FoodRecord.vitamin_d_ug,
+        PortionRecord.amount,
+        PortionRecord.description,
+        PortionRecord.grams,
+    ]
+
+
+def _hit(row: Row[Any]) -> FoodHit:
+    portion = (
+        Portion(row.amount, row.description, row.grams) if row.description is not None else None
+    )
+    return FoodHit(
+        id=row.id,
+        ref=FoodRef(row.source, row.source_id),
+        name=row.name,
+        group_code=row.group_code,
+        group_name=row.group_name,
+        energy_kcal=row.energy_kcal,
+        magnesium_mg=row.magnesium_mg,
+        vitamin_d_ug=row.vitamin_d_ug,
+        default_portion=portion,
+    )
+
+
+class FoodRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- search --------------------------------------------------------------------
+
+    def search(
+        self, text: str, *, group: str | None = None, limit: int = DEFAULT_LIMIT
+    ) -> list[FoodHit]:
+        """Foods matching every word of ``text`` (as prefixes), best first.
+
+        Empty text with a group lists that group by name; empty text alone finds nothing.
+        """
+        limit = max(1, min(int(limit), 1000))
+        tokens = query_tokens(text)
+        base = (
+            select(*_hit_columns())
+            .select_from(FoodRecord)
+            .outerjoin(FoodGroupRecord, FoodGroupRecord.code == FoodRecord.group_code)
+            .outerjoin(
+                PortionRecord, (PortionRecord.food_id == FoodRecord.id) & (PortionRecord.seq == 1)
+            )
+        )
+        if group:
+            base = base.where(FoodRecord.group_code == group)
+        if not tokens:
+            if not group:
+                return []
+            statement = base.order_by(FoodRecord.name).limit(limit)
+            return [_hit(row) for row in self.session.execute(statement)]
+
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "sqlite":
+            ranked = text_ranked_sqlite(tokens)
+            statement = base.join(ranked, ranked.c.rowid == FoodRecord.id).order_by(
+                ranked.c.score, func.length(FoodRecord.name), FoodRecord.name
+            )
+        elif dialect == "postgresql":
+            vector = func.to_tsvector(text_config(), FoodRecord.name)
+            query = func.to_tsquery(text_config(), tsquery(tokens))
+            statement = base.where(vector.op("@@")(query)).order_by(
+                func.ts_rank(vector, query).desc()
+                + _starts_with_bonus(tokens[0]),
+                func.length(FoodRecord.name),
+                FoodRecord.name,
+            )
+        else:
+            # Any other database: every token as a case-insensitive substring.
+            statement = base
+            for token in tokens:
+                statement = statement.where(FoodRecord.name.ilike(f"%{token}%", escape="\\"))
+            statement = statement.order_by(func.length(FoodRecord.name), FoodRecord.name)
+        return [_hit(row) for row in self.session.execute(statement.limit(limit))]
+
+    # -- look-up -------------------------------------------------------------------
+
+    def get(self, ref: FoodRef) -> Food | None:
+        record = self.session.scalar(
+            select(FoodRecord).where(
+                FoodRecord.source == ref.source, FoodRecord.source_id == ref.source_id
+            )
+        )
+        return None if record is None else self._food(record)
+
+    def get_by_id(self, food_id: int) -> Food | None:
+        record = self.session.get(FoodRecord, food_id)
+        return None if record is None else self._food(record)
+
+    def get_many(self, refs: Iterable[FoodRef]) -> dict[FoodRef, Food]:
+        """Foods by reference, in few queries; missing references are left out."""
+        wanted: dict[str, set[str]] = {}
+        for ref in refs:
+            wanted.setdefault(ref.source, set()).add(ref.source_id)
+        found: dict[FoodRef, Food] = {}
+        for source, ids in wanted.items():
+            id_list = sorted(ids)
+            for start in range(0, len(id_list), 500):
+                chunk = id_list[start : start + 500]
+                records = self.session.scalars(
+                    select(FoodRecord).where(
+                        FoodRecord.source == source, FoodRecord.source_id.in_(chunk)
+                    )
+                )
+                for record in records:
+                    food = self._food(record)
+                    found[food.ref] = food
+        return found
+
+    def count(self, source: str | None = None) -> int:
+        statement = select(func.count()).select_from(FoodRecord)
+        if source is not None:
+            statement = statement.where(FoodRecord.source == source)
+        return int(self.session.scalar(statement) or 0)
+
+    def groups(self) -> list[FoodGroup]:
+        records = self.session.scalars(select(FoodGroupRecord).order_by(FoodGroupRecord.name))
+        return [FoodGroup(r.code, r.name) for r in records]
+
+    def _food(self, record: FoodRecord) -> Food:
+        group_name = None
+        if record.group_code is not None:
+            group_name = self.session.scalar(
+                select(FoodGroupRecord.name).where(FoodGroupRecord.code == record.group_code)
+            )
+        return Food(
+            ref=FoodRef(record.source, record.source_id),
+            name=record.name,
+            group_code=record.group_code,
+            group_name=group_name,
+            nutrients=nutrient_map({k: getattr(record, k) for k in NUTRIENT_KEYS}),
+            portions=tuple(Portion(p.amount, p.description, p.grams) for p in record.portions),
+            id=record.id,
+            attribution=record.attribution,
+        )
+
+    # -- writing -------------------------------------------------------------------
+
+    def store_foods(
+        self,
+        foods: Sequence[Food],
+        groups: Iterable[FoodGroup] = (),
+        progress: Progress | None = None,
+    ) -> int:
+        """Insert or update foods by reference (never duplicates), with their portions.
+
+        Existing foods keep their id, so plans that use them stay valid. The caller owns
+        the transaction: a failure part-way leaves nothing behind once it rolls back.
+        Returns the number of foods written.
+        """
+        for group in groups:
+            self.session.merge(FoodGroupRecord(code=group.code, name=group.name))
+        self.session.flush()
+
+        existing: dict[tuple[str, str], int] = {
+            (row.source, row.source_id): row.id
+            for row in self.session.execute(
+                select(FoodRecord.id, FoodRecord.source, FoodRecord.source_id).where(
+                    FoodRecord.source.in_({f.ref.source for f in foods})
+                )
+            )
+        }
+        next_id = int(self.session.scalar(select(func.max(FoodRecord.id))) or 0) + 1
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        portions: list[dict[str, Any]] = []
+        for food in foods:
+            food_id = existing.get((food.ref.source, food.ref.source_id))
+            row: dict[str, Any] = {
+                "source": food.ref.source,
+                "source_id": food.ref.source_id,
+                "name": food.name,
+                "group_code": food.group_code,
+                "attribution": food.attribution,
+                **{key: food.nutrients.get(key) for key in NUTRIENT_KEYS},
+            }
+            if food_id is None:
+                food_id = next_id
+                next_id += 1
+                inserts.append({"id": food_id, **row})
+            else:
+                updates.append({"food_id": food_id, **row})
+            portions.extend(
+                {
+                    "food_id": food_id,
+                    "seq": seq,
+                    "amount": p.amount,
+                    "description": p.description,
+                    "grams": p.grams,
+                }
+                for seq, p in enumerate(food.portions, start=1)
+            )
+
+        total = len(inserts) + len(updates) + len(portions)
+        done = 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress is not None:
+                progress(done, total)
+
+        for start in range(0, len(inserts), _CHUNK):
+            chunk = inserts[start : start + _CHUNK]
+            self.session.execute(insert(_food), chunk)
+            step(len(chunk))
+        if updates:
+            update_ids = [u["food_id"] for u in updates]
+            for start in range(0, len(update_ids), 500):
+                self.session.execute(
+                    delete(_portion).where(_portion.c.food_id.in_(update_ids[start : start + 500]))
+                )
+            statement = (
+                update(_food)
+                .where(_food.c.id == bindparam("food_id"))
+                .values({c: bindparam(c) for c in updates[0] if c != "food_id"})
+            )
+            for start in range(0, len(updates), _CHUNK):
+                chunk = updates[start : start + _CHUNK]
+                self.session.connection().execute(statement, chunk)
+                step(len(chunk))
+        for start in range(0, len(portions), _CHUNK):
+            chunk = portions[start : start + _CHUNK]
+            self.session.execute(insert(_portion), chunk)
+            step(len(chunk))
+        return len(foods)
+
+    # -- meta ----------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        return self.session.scalar(select(MetaRecord.value).where(MetaRecord.key == key))
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.session.merge(MetaRecord(key=key, value=value))
+
+
+def text_config() -> Any:
+    """The PostgreSQL text-search configuration: 'simple' (no stemming, any language)."""
+    return text("'simple'::regconfig")
+
+
+def _starts_with_bonus(first_token: str) -> Any:
+    escaped = first_token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return cast(FoodRecord.name.ilike(f"{escaped}%", escape="\\"), Float())
+
+
+def text_ranked_sqlite(tokens: Sequence[str]) -> Any:
+    """The FTS5 match as a subquery of (rowid, score), lower score = better.
+
+    bm25 already prefers short names that hold every word; a name that starts with the
+    first word ("Spinach, raw" for "spinach raw") gets a bonus over one that only
+    mentions it ("Mustard spinach, raw"), and one that starts with any other word a
+    smaller bonus ("Rice, white, ..." for "white rice").
+
+    Ranking is bounded: only the first :data:`RANK_WINDOW` matches in id order are
+    scored. The shipped foods have the lowest ids, so with the embedded database every
+    match is ranked; with hundreds of thousands of foods a one-word query such as
+    "mi" stays fast (scoring 50,000 matches costs ~45 ms) and a second word narrows it.
+    """
+    starts = " OR ".join(f"lower(name) LIKE :prefix{i}" for i in range(len(tokens)))
+    prefixes = {f"prefix{i}": _like_prefix(token) for i, token in enumerate(tokens)}
+    return (
+        text(
+            "SELECT rowid, bm25(food_fts)"
+            f" - CASE WHEN lower(name) LIKE :prefix0 THEN 6.0 WHEN {starts} THEN 5.0 ELSE 0 END"
+            " AS score FROM food_fts WHERE food_fts MATCH :fts_query LIMIT :window"
+        )
+        .bindparams(fts_query=fts5_query(tokens), window=RANK_WINDOW, **prefixes)
+        .columns(rowid=Integer, score=Float)
+        .subquery("ranked")
+    )
+
+
+def _like_prefix(token: str) -> str:
+    # LIKE without ESCAPE: the tokens hold letters and digits only, never % or _.
+    return f"{token}%"

@@ -1,0 +1,83 @@
+"""SQLAlchemy 2.0 typed records of the planner's database.
+
+Records are named ``*Record`` so that "model" always means a Qt model. They never
+leave ``planner.db``: repositories turn them into :mod:`planner.core` values. The
+schema itself is owned by the Alembic migrations in ``planner/db/migrations``; these
+classes must describe the same tables (a test compares them).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class MetaRecord(Base):
+    """Key/value facts about the database, e.g. which food dataset it holds."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class FoodGroupRecord(Base):
+    __tablename__ = "food_group"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class FoodRecord(Base):
+    """A food with one nullable column per nutrient key, per 100 g (NULL = unknown)."""
+
+    __tablename__ = "food"
+    __table_args__ = (
+        UniqueConstraint("source", "source_id", name="uq_food_source"),
+        Index("ix_food_group", "group_code"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    source_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(400))
+    group_code: Mapped[str | None] = mapped_column(ForeignKey("food_group.code"))
+    attribution: Mapped[str | None] = mapped_column(Text)
+
+    energy_kcal: Mapped[float | None] = mapped_column(Float)
+    protein_g: Mapped[float | None] = mapped_column(Float)
+    fat_g: Mapped[float | None] = mapped_column(Float)
+    carbs_g: Mapped[float | None] = mapped_column(Float)
+    fiber_g: Mapped[float | None] = mapped_column(Float)
+    sugars_g: Mapped[float | None] = mapped_column(Float)
+    calcium_mg: Mapped[float | None] = mapped_column(Float)
+    iron_mg: Mapped[float | None] = mapped_column(Float)
+    magnesium_mg: Mapped[float | None] = mapped_column(Float)
+    phosphorus_mg: Mapped[float | None] = mapped_column(Float)
+    potassium_mg: Mapped[float | None] = mapped_column(Float)
+    sodium_mg: Mapped[float | None] = mapped_column(Float)
+    zinc_mg: Mapped[float | None] = mapped_column(Float)
+    vitamin_d_ug: Mapped[float | None] = mapped_column(Float)
+    vitamin_k_ug: Mapped[float | None] = mapped_column(Float)
+
+    portions: Mapped[list[PortionRecord]] = relationship(
+        back_populates="food", order_by="PortionRecord.seq", cascade="all, delete-orphan"
+    )
+
+
+class PortionRecord(Base):
+    __tablename__ = "portion"
+    __table_args__ = (Index("ix_portion_food", "food_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    food_id: Mapped[int] = mapped_column(ForeignKey("food.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    amount: Mapped[float] = mapped_column(Float)
+    description: Mapped[str] = mapped_column(String(200))
+    grams: Mapped[float] = mapped_column(Float)
+
+    food: Mapped[FoodRecord] = relationship(back_populates="portions")

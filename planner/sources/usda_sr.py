@@ -1,0 +1,244 @@
+"""Reader of the USDA National Nutrient Database for Standard Reference (SR28) ASCII files.
+
+The official distribution is caret-separated (``^``), text fields are wrapped in ``~``,
+an empty text field is ``~~`` or nothing at all (some republished copies strip the
+tildes), there is no header row, lines end in CRLF and the encoding is Windows-1252.
+Each file may be plain or gzip-compressed (``FOOD_DES.txt`` or ``FOOD_DES.txt.gz``).
+
+Only FOOD_DES, FD_GROUP, NUT_DATA and WEIGHT are read. The reader validates every
+line it uses and raises :class:`UsdaFormatError` naming the file and line; it returns
+complete values or nothing, so a caller can never half-load a database from it.
+
+Layouts: tables 4, 5, 8 and 9 of ``sr28_doc.pdf``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from planner.core.foods import Food, FoodGroup, FoodRef, Portion, nutrient_map
+from planner.core.nutrients import NUTRIENTS, VITAMIN_D_IU_SR_NUMBER, iu_to_ug_vitamin_d
+
+SOURCE: Final = "usda-sr28"
+CITATION: Final = (
+    "US Department of Agriculture, Agricultural Research Service, Nutrient Data Laboratory. "
+    "USDA National Nutrient Database for Standard Reference, Release 28. "
+    "Version Current: September 2015."
+)
+
+_KEY_BY_SR_NUMBER: Final = {n.sr_number: n.key for n in NUTRIENTS}
+_WANTED_NUMBERS: Final = frozenset(_KEY_BY_SR_NUMBER) | {VITAMIN_D_IU_SR_NUMBER}
+
+# Field counts from sr28_doc.pdf; a shorter or longer line is a malformed file.
+_FIELDS: Final = {"FOOD_DES": 14, "FD_GROUP": 2, "NUT_DATA": 18, "WEIGHT": 7}
+# A sane ceiling well above any real food (pure salt has 38,758 mg sodium / 100 g).
+_MAX_VALUE_PER_100G: Final = 100_000.0
+
+
+class UsdaFormatError(ValueError):
+    """A file of the SR release is missing or malformed; names the file and line."""
+
+    def __init__(self, path: Path | str, line: int | None, problem: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.problem = problem
+        where = f"{self.path.name}, line {line}" if line is not None else str(self.path)
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True, slots=True)
+class SrRelease:
+    """Everything the planner takes from one SR release."""
+
+    groups: tuple[FoodGroup, ...]
+    foods: tuple[Food, ...]
+
+
+def find_file(directory: Path, table: str) -> Path:
+    """The file of ``table`` in ``directory``, plain or gzip, any case.
+
+    NUT_DATA may also be the subset file ``NUT_DATA.subset.txt`` that holds only the
+    nutrients the planner uses.
+    """
+    stems = [f"{table}.txt"]
+    if table == "NUT_DATA":
+        stems.append("NUT_DATA.subset.txt")
+    wanted = {name.lower() for stem in stems for name in (stem, stem + ".gz")}
+    if not directory.is_dir():
+        raise UsdaFormatError(directory, None, "is not a directory")
+    for path in sorted(directory.iterdir()):
+        if path.name.lower() in wanted and path.is_file():
+            return path
+    raise UsdaFormatError(directory / f"{table}.txt", None, f"missing from {directory}")
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Numbered lines of a plain or gzip file, decoded as Windows-1252."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise UsdaFormatError(path, None, f"broken gzip data ({exc})") from None
+    if b"\x00" in raw:
+        raise UsdaFormatError(path, None, "is a binary file, not SR ASCII text")
+    # cp1252 leaves five bytes undefined; a file holding them is not an SR file.
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        bad_line = raw[: exc.start].count(b"\n") + 1
+        raise UsdaFormatError(path, bad_line, "not Windows-1252 text") from None
+    for number, raw_line in enumerate(io.StringIO(text, newline=None), start=1):
+        line = raw_line.rstrip("\n")
+        if line:
+            yield number, line
+
+
+def _fields(path: Path, number: int, line: str, table: str) -> list[str]:
+    parts = line.split("^")
+    # Some copies end each line with a trailing caret; tolerate exactly one empty extra.
+    expected = _FIELDS[table]
+    if len(parts) == expected + 1 and parts[-1] == "":
+        parts.pop()
+    if len(parts) != expected:
+        raise UsdaFormatError(
+            path, number, f"expected {expected} '^'-separated fields, found {len(parts)}"
+        )
+    return [_unquote(p) for p in parts]
+
+
+def _unquote(field: str) -> str:
+    if len(field) >= 2 and field[0] == "~" and field[-1] == "~":
+        return field[1:-1]
+    if "~" in field:
+        # A lone or unbalanced tilde means the quoting is broken.
+        raise ValueError(f"unbalanced '~' in field {field!r}")
+    return field
+
+
+def _number(path: Path, number: int, text: str, what: str, *, positive: bool = False) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsdaFormatError(path, number, f"{what} {text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0 or value > _MAX_VALUE_PER_100G:
+        raise UsdaFormatError(path, number, f"{what} {text!r} is out of range")
+    if positive and value == 0:
+        raise UsdaFormatError(path, number, f"{what} must be above zero")
+    return value
+
+
+def _ndb(path: Path, number: int, text: str) -> str:
+    if len(text) != 5 or not text.isdigit():
+        raise UsdaFormatError(path, number, f"NDB number {text!r} is not five digits")
+    return text
+
+
+def _rows(path: Path, table: str) -> Iterator[tuple[int, list[str]]]:
+    for number, line in _lines(path):
+        try:
+            yield number, _fields(path, number, line, table)
+        except ValueError as exc:
+            if isinstance(exc, UsdaFormatError):
+                raise
+            raise UsdaFormatError(path, number, str(exc)) from None
+
+
+def read_groups(directory: Path) -> dict[str, str]:
+    path = find_file(directory, "FD_GROUP")
+    groups: dict[str, str] = {}
+    for number, (code, name) in _rows(path, "FD_GROUP"):
+        if len(code) != 4 or not code.isdigit() or not name:
+            raise UsdaFormatError(path, number, f"bad food group {code!r}")
+        groups[code] = name
+    if not groups:
+        raise UsdaFormatError(path, None, "holds no food groups")
+    return groups
+
+
+def read_release(directory: Path | str) -> SrRelease:
+    """Read and cross-check one SR release directory; raise :class:`UsdaFormatError`."""
+    directory = Path(directory)
+    groups = read_groups(directory)
+
+    path = find_file(directory, "FOOD_DES")
+    descriptions: dict[str, tuple[str, str, int]] = {}
+    for number, fields in _rows(path, "FOOD_DES"):
+        ndb = _ndb(path, number, fields[0])
+        group, name = fields[1], fields[2].strip()
+        if group not in groups:
+            raise UsdaFormatError(path, number, f"food group {group!r} is not in FD_GROUP")
+        if not name:
+            raise UsdaFormatError(path, number, "food has no description")
+        if ndb in descriptions:
+            raise UsdaFormatError(path, number, f"NDB number {ndb} appears twice")
+        descriptions[ndb] = (group, name, number)
+    if not descriptions:
+        raise UsdaFormatError(path, None, "holds no foods")
+
+    path = find_file(directory, "NUT_DATA")
+    values: dict[str, dict[str, float]] = {ndb: {} for ndb in descriptions}
+    for number, line in _lines(path):
+        # Most of a full NUT_DATA is nutrients the planner does not keep: look at the
+        # nutrient number before paying for a full split.
+        head = line.split("^", 2)
+        if len(head) == 3 and head[1].strip("~") not in _WANTED_NUMBERS:
+            continue
+        try:
+            fields = _fields(path, number, line, "NUT_DATA")
+        except ValueError as exc:
+            if isinstance(exc, UsdaFormatError):
+                raise
+            raise UsdaFormatError(path, number, str(exc)) from None
+        ndb = _ndb(path, number, fields[0])
+        food_values = values.get(ndb)
+        if food_values is None:
+            raise UsdaFormatError(path, number, f"NDB number {ndb} is not in FOOD_DES")
+        food_values[fields[1]] = _number(path, number, fields[2], "nutrient value")
+
+    path = find_file(directory, "WEIGHT")
+    portions: dict[str, list[tuple[int, Portion]]] = {}
+    for number, fields in _rows(path, "WEIGHT"):
+        ndb = _ndb(path, number, fields[0])
+        if ndb not in descriptions:
+            raise UsdaFormatError(path, number, f"NDB number {ndb} is not in FOOD_DES")
+        try:
+            seq = int(fields[1])
+        except ValueError:
+            raise UsdaFormatError(path, number, f"sequence {fields[1]!r} is not a number") from None
+        amount = _number(path, number, fields[2], "amount", positive=True)
+        description = fields[3].strip()
+        if not description:
+            raise UsdaFormatError(path, number, "portion has no description")
+        grams = _number(path, number, fields[4], "gram weight", positive=True)
+        portions.setdefault(ndb, []).append((seq, Portion(amount, description, grams)))
+
+    foods = []
+    for ndb, (group, name, _line) in descriptions.items():
+        raw = values[ndb]
+        nutrients: dict[str, float | None] = {
+            key: raw.get(number) for number, key in _KEY_BY_SR_NUMBER.items()
+        }
+        if nutrients["vitamin_d_ug"] is None and VITAMIN_D_IU_SR_NUMBER in raw:
+            nutrients["vitamin_d_ug"] = iu_to_ug_vitamin_d(raw[VITAMIN_D_IU_SR_NUMBER])
+        food_portions = tuple(p for _seq, p in sorted(portions.get(ndb, []), key=lambda x: x[0]))
+        foods.append(
+            Food(
+                ref=FoodRef(SOURCE, ndb),
+                name=name,
+                group_code=group,
+                group_name=groups[group],
+                nutrients=nutrient_map(nutrients),
+                portions=food_portions,
+            )
+        )
+    return SrRelease(
+        groups=tuple(FoodGroup(code, name) for code, name in groups.items()),
+        foods=tuple(foods),
+    )

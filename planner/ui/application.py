@@ -1,0 +1,24 @@
+"""Start the window: QApplication, database opened off the GUI thread, main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication
+
+from planner import __version__
+
+
+def run() -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("planner")
+    app.setOrganizationName("planner")
+    app.setApplicationVersion(__version__)
+
+    from planner.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    window.start()
+    return app.exec()

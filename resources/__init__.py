@@ -1,0 +1,1 @@
+"""Icons, desktop file and stylesheet (installed as the package ``planner.resources``)."""
