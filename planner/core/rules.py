@@ -1,0 +1,335 @@
+"""The rules that turn totals into findings: warnings as data, not strings in widgets.
+
+A :class:`Finding` carries its code, severity, scope (a day or the week), the numbers it
+was decided on, a plain-language message, a longer explanation and the references behind
+it. Thresholds live in :class:`RuleSettings`; the per-person thresholds (RDA, EAR, UL) come
+from the profile's targets. No rule fires on a day or plan without entries.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Final, Literal
+
+from planner.core.nutrients import BY_KEY
+from planner.core.references import (
+    DAI_2018,
+    DENG_2013,
+    DISCLAIMER,
+    IOM_1997,
+    IOM_2011,
+    KHEYRURI_2020,
+    MURSU_2015,
+    REDDY_2019,
+    ROSANOFF_2016,
+    UWITONZE_2018,
+    VAZQUEZ_LORENTE_2020,
+    Reference,
+)
+from planner.core.targets import Target, Targets
+from planner.core.totals import NutrientTotal
+from planner.core.units import format_nutrient
+
+Severity = Literal["info", "warning", "alert"]
+SEVERITIES: Final[tuple[Severity, ...]] = ("info", "warning", "alert")
+
+VITD_HIGH_MG_LOW: Final = "vitd_high_mg_low"
+VITD_ABOVE_UL: Final = "vitd_above_ul"
+MG_SUPPLEMENT_ABOVE_UL: Final = "mg_supplement_above_ul"
+CA_MG_RATIO_HIGH: Final = "ca_mg_ratio_high"
+LOW_COVERAGE: Final = "low_coverage"
+RULE_CODES: Final = (
+    VITD_HIGH_MG_LOW, VITD_ABOVE_UL, MG_SUPPLEMENT_ABOVE_UL, CA_MG_RATIO_HIGH, LOW_COVERAGE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something worth telling about a day or the week average (``day is None``)."""
+
+    code: str
+    severity: Severity
+    day: date | None
+    #: The figures the rule decided on, by name (e.g. ``magnesium_mg``, ``magnesium_ear_mg``).
+    numbers: Mapping[str, float]
+    message: str
+    explanation: str
+    references: tuple[Reference, ...] = ()
+
+    @property
+    def scope(self) -> str:
+        """``week`` or the ISO date of the day."""
+        return "week" if self.day is None else self.day.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """Thresholds and switches of the rules (declared once, with their defaults)."""
+
+    #: Vitamin D counts as high from this share of the profile's RDA (1.0 = the RDA).
+    vitd_high_share_of_rda: float = 1.0
+    #: Magnesium counts as low below this share of the profile's EAR (1.0 = the EAR).
+    mg_low_share_of_ear: float = 1.0
+    #: Calcium-to-magnesium intake ratio above which ``ca_mg_ratio_high`` is shown.
+    ca_mg_ratio_max: float = 2.6
+    #: A total is flagged when at least this share of its entries has no value.
+    low_coverage_share: float = 1 / 3
+    #: The totals whose coverage is checked.
+    coverage_keys: tuple[str, ...] = ("energy_kcal", "magnesium_mg", "vitamin_d_ug", "calcium_mg")
+    #: Rule codes switched off by the user.
+    disabled: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        shares = (self.vitd_high_share_of_rda, self.mg_low_share_of_ear, self.ca_mg_ratio_max)
+        if not all(math.isfinite(share) and share > 0 for share in shares):
+            raise ValueError("rule thresholds must be positive numbers")
+        if not 0 < self.low_coverage_share <= 1:
+            raise ValueError("low_coverage_share must be above 0 and at most 1")
+        unknown = [key for key in self.coverage_keys if key not in BY_KEY]
+        if unknown:
+            raise ValueError(f"unknown nutrient keys in coverage_keys: {', '.join(unknown)}")
+        unknown = sorted(set(self.disabled) - set(RULE_CODES))
+        if unknown:
+            raise ValueError(f"unknown rule codes: {', '.join(unknown)}")
+
+
+def _amount(key: str, value: float) -> str:
+    return format_nutrient(key, value)
+
+
+def _threshold(value: float, key: str) -> str:
+    return f"{value:g} {BY_KEY[key].unit}"
+
+
+def _below(key: str, value: float, threshold: float) -> str:
+    """``value`` formatted so that it does not read as equal to the threshold it is under."""
+    text = _amount(key, value)
+    if float(text.split()[0]) >= threshold:
+        # 264.6 mg rounds to "265 mg", which would read as not below a 265 mg EAR.
+        text = f"{math.floor(value * 10) / 10:.1f} {BY_KEY[key].unit}"
+    return text
+
+
+def _recommended_label(target: Target) -> str:
+    return "your target" if target.kind == "user" else target.kind
+
+
+_VITD_MG_EXPLANATION: Final = (
+    "Vitamin D from food, sunlight or a supplement is not yet the hormone the body uses. "
+    "The liver first turns it into 25-hydroxyvitamin D, the form a blood test measures, "
+    "with the enzyme 25-hydroxylase; the kidney then makes the active form with "
+    "1-alpha-hydroxylase. Both enzymes depend on magnesium, and so does 24-hydroxylase, "
+    "which breaks down vitamin D the body does not need. When magnesium runs short, more of "
+    "a vitamin D intake can stay in its inactive forms, and large amounts of inactive "
+    "vitamin D can push blood calcium and phosphate up. The link works the other way too: "
+    "active vitamin D helps the gut take up magnesium. In a randomized trial, magnesium "
+    "supplements changed how vitamin D levels moved depending on where they started "
+    "(Dai et al. 2018); reviews describe magnesium as needed to activate vitamin D "
+    "(Uwitonze and Razzaque 2018; Reddy and Edwards 2019); and in population studies, "
+    "magnesium intake changed how vitamin D status related to mortality (Deng et al. 2013; "
+    "Mursu et al. 2015). Co-supplementation trials paired weekly or daily vitamin D with "
+    "magnesium (Kheyruri et al. 2020; Vazquez-Lorente et al. 2020). Magnesium-rich foods "
+    "include spinach and other leafy greens, nuts, seeds, beans and whole grains. "
+    "The EAR is the intake that covers the needs of half the people of your age and sex; "
+    "below it, intake is likely to be too low. " + DISCLAIMER
+)
+_VITD_MG_REFERENCES: Final = (
+    UWITONZE_2018, DAI_2018, DENG_2013, REDDY_2019, MURSU_2015, KHEYRURI_2020,
+    VAZQUEZ_LORENTE_2020,
+)
+_VITD_UL_EXPLANATION: Final = (
+    "The tolerable upper intake level (UL) is the most vitamin D a day that is unlikely to "
+    "harm almost anyone, counting food and supplements together. Vitamin D is stored in the "
+    "body, so a weekly dose counts here as one seventh on every day. Over long periods, "
+    "intakes well above the UL can raise blood calcium, which can damage the kidneys and "
+    "blood vessels; a doctor may prescribe more for a while to correct a deficiency. "
+    + DISCLAIMER
+)
+_MG_UL_EXPLANATION: Final = (
+    "The upper limit for magnesium (350 mg a day from age 9, less for younger children) "
+    "covers magnesium from "
+    "supplements and medicines only: magnesium in food and water is not known to cause "
+    "harm, because the kidneys remove what the body does not need. Larger supplemental "
+    "doses often cause diarrhoea and cramps; some forms, such as oxide and citrate, are "
+    "also used as laxatives. People with kidney disease can accumulate magnesium. "
+    + DISCLAIMER
+)
+_CA_MG_EXPLANATION: Final = (
+    "Calcium and magnesium share transport routes and regulating hormones, and a diet rich "
+    "in calcium but poor in magnesium has been proposed to upset the balance between them. "
+    "The vitamin D and magnesium trial of Dai et al. (2018) enrolled people whose "
+    "calcium-to-magnesium intake ratio was at least 2.6, and found that the ratio shaped "
+    "how magnesium affected vitamin D metabolism (see also Rosanoff et al. 2016). The "
+    "evidence is still limited, so this is shown as information: adding magnesium-rich "
+    "foods lowers the ratio more usefully than cutting calcium. " + DISCLAIMER
+)
+_COVERAGE_EXPLANATION: Final = (
+    "Some foods in the database have no value for this nutrient. An unknown value is not "
+    "counted as zero, but the total can only add what is known, so the real intake is "
+    "probably higher than shown. Choosing a similar food with a measured value, or entering "
+    "the value from the label, makes the total reliable."
+)
+
+
+def _vitd_high_mg_low(
+    totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
+    day: date | None,
+) -> list[Finding]:
+    vitd, mg = totals.get("vitamin_d_ug"), totals.get("magnesium_mg")
+    vitd_target, mg_target = targets.get("vitamin_d_ug"), targets.get("magnesium_mg")
+    if vitd is None or mg is None or vitd_target is None or mg_target is None:
+        return []
+    if vitd.value is None or mg.value is None:
+        return []
+    if vitd_target.recommended is None or mg_target.ear is None:
+        return []
+    vitd_threshold = vitd_target.recommended * settings.vitd_high_share_of_rda
+    mg_threshold = mg_target.ear * settings.mg_low_share_of_ear
+    if not (vitd.value >= vitd_threshold and mg.value < mg_threshold):
+        return []
+    label = _recommended_label(vitd_target)
+    message = (
+        f"Vitamin D {_amount('vitamin_d_ug', vitd.value)} "
+        f"({label} {_threshold(vitd_target.recommended, 'vitamin_d_ug')}) is high while "
+        f"magnesium is {_below('magnesium_mg', mg.value, mg_threshold)}, below the "
+        f"{_threshold(mg_threshold, 'magnesium_mg')} EAR."
+    )
+    numbers = {
+        "vitamin_d_ug": vitd.value,
+        "vitamin_d_threshold_ug": vitd_threshold,
+        "magnesium_mg": mg.value,
+        "magnesium_threshold_mg": mg_threshold,
+    }
+    return [Finding(VITD_HIGH_MG_LOW, "warning", day, MappingProxyType(numbers), message,
+                    _VITD_MG_EXPLANATION, _VITD_MG_REFERENCES)]
+
+
+def _vitd_above_ul(
+    totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
+    day: date | None,
+) -> list[Finding]:
+    vitd, target = totals.get("vitamin_d_ug"), targets.get("vitamin_d_ug")
+    if vitd is None or target is None or target.ul is None:
+        return []
+    # A UL that covers supplements only is compared with the supplemental part alone.
+    value = vitd.from_supplements if target.ul_applies_to == "supplements" else vitd.value
+    if value is None or value <= target.ul:
+        return []
+    message = (
+        f"Vitamin D {_amount('vitamin_d_ug', value)} is above the "
+        f"{_threshold(target.ul, 'vitamin_d_ug')} tolerable upper intake level (UL)"
+    )
+    if vitd.from_supplements > 0 and target.ul_applies_to == "total":
+        message += f"; {_amount('vitamin_d_ug', vitd.from_supplements)} of it is from supplements"
+    numbers = {"vitamin_d_ug": value, "vitamin_d_ul_ug": target.ul,
+               "vitamin_d_from_supplements_ug": vitd.from_supplements}
+    return [Finding(VITD_ABOVE_UL, "alert", day, MappingProxyType(numbers), message + ".",
+                    _VITD_UL_EXPLANATION, (IOM_2011,))]
+
+
+def _mg_supplement_above_ul(
+    totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
+    day: date | None,
+) -> list[Finding]:
+    mg, target = totals.get("magnesium_mg"), targets.get("magnesium_mg")
+    if mg is None or target is None or target.ul is None:
+        return []
+    if target.ul_applies_to == "supplements":
+        value: float | None = mg.from_supplements
+        what = "Magnesium from supplements"
+        limit = "upper limit for supplemental magnesium (magnesium in food does not count)"
+    else:
+        value, what, limit = mg.value, "Magnesium", "upper limit"
+    if value is None or value <= target.ul:
+        return []
+    message = (f"{what} is {_amount('magnesium_mg', value)} a day, above the "
+               f"{_threshold(target.ul, 'magnesium_mg')} {limit}.")
+    numbers = {"magnesium_from_supplements_mg": mg.from_supplements, "magnesium_ul_mg": target.ul}
+    return [Finding(MG_SUPPLEMENT_ABOVE_UL, "warning", day, MappingProxyType(numbers), message,
+                    _MG_UL_EXPLANATION, (IOM_1997,))]
+
+
+def _ca_mg_ratio_high(
+    totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
+    day: date | None,
+) -> list[Finding]:
+    ca, mg = totals.get("calcium_mg"), totals.get("magnesium_mg")
+    if ca is None or mg is None or ca.value is None or mg.value is None or mg.value <= 0:
+        return []
+    ratio = ca.value / mg.value
+    if ratio <= settings.ca_mg_ratio_max:
+        return []
+    message = (
+        f"Calcium to magnesium ratio is {ratio:.1f} (calcium {_amount('calcium_mg', ca.value)}, "
+        f"magnesium {_amount('magnesium_mg', mg.value)}), above {settings.ca_mg_ratio_max:g}."
+    )
+    numbers = {"ratio": ratio, "ratio_max": settings.ca_mg_ratio_max,
+               "calcium_mg": ca.value, "magnesium_mg": mg.value}
+    return [Finding(CA_MG_RATIO_HIGH, "info", day, MappingProxyType(numbers), message,
+                    _CA_MG_EXPLANATION, (DAI_2018, ROSANOFF_2016))]
+
+
+def _low_coverage(
+    totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
+    day: date | None,
+) -> list[Finding]:
+    findings = []
+    for key in settings.coverage_keys:
+        total = totals.get(key)
+        if total is None or not total.unknown:
+            continue
+        if total.unknown < settings.low_coverage_share * total.entries:
+            continue
+        label = BY_KEY[key].label
+        entries = f"{total.unknown} of {total.entries} entries"
+        if total.value is None:
+            message = f"{label} is unknown for all {total.entries} entries."
+        else:
+            message = (f"{label} is unknown for {entries}, so the total of "
+                       f"{_amount(key, total.value)} is probably too low.")
+        numbers = {"known": float(total.known), "unknown": float(total.unknown)}
+        if total.value is not None:
+            numbers[key] = total.value
+        findings.append(Finding(LOW_COVERAGE, "info", day, MappingProxyType(numbers), message,
+                                _COVERAGE_EXPLANATION))
+    return findings
+
+
+_Rule = Callable[
+    [Mapping[str, NutrientTotal], Targets, RuleSettings, date | None], list[Finding]
+]
+_RULES: Final[tuple[tuple[str, _Rule], ...]] = (
+    (VITD_ABOVE_UL, _vitd_above_ul),
+    (VITD_HIGH_MG_LOW, _vitd_high_mg_low),
+    (MG_SUPPLEMENT_ABOVE_UL, _mg_supplement_above_ul),
+    (CA_MG_RATIO_HIGH, _ca_mg_ratio_high),
+    (LOW_COVERAGE, _low_coverage),
+)
+_SEVERITY_ORDER: Final = MappingProxyType({"alert": 0, "warning": 1, "info": 2})
+
+
+def evaluate(
+    totals: Mapping[str, NutrientTotal],
+    targets: Targets,
+    settings: RuleSettings,
+    *,
+    day: date | None,
+    entry_count: int,
+) -> tuple[Finding, ...]:
+    """The findings on one day's totals (or the week average when ``day`` is ``None``).
+
+    ``entry_count`` is the number of food entries behind the totals: without any, the
+    totals are supplements alone and nothing is said.
+    """
+    if entry_count <= 0:
+        return ()
+    findings: list[Finding] = []
+    for code, rule in _RULES:
+        if code not in settings.disabled:
+            findings.extend(rule(totals, targets, settings, day))
+    findings.sort(key=lambda finding: _SEVERITY_ORDER[finding.severity])
+    return tuple(findings)

@@ -1,0 +1,418 @@
+"""Personal daily targets: DRI values by age, sex and life stage, with user overrides.
+
+The DRI tables (RDA or AI, EAR, UL for magnesium, vitamin D and calcium) arrive as CSV
+text: core does no file I/O, the services layer reads the shipped ``dri_targets.csv`` and
+``dri_ear.csv`` and hands the text to :meth:`DriTables.from_csv`.
+
+Ages are completed years and table ranges are inclusive (31-50 covers a 50-year-old up
+to the 51st birthday); an empty upper bound is open-ended (51+). Pregnancy and lactation
+rows exist for ages 14-50 only; outside that range the non-pregnant row applies and the
+result carries a note saying so.
+
+Every target can be overridden: ``{"magnesium_mg": 400}`` replaces the recommended
+amount, ``{"magnesium_mg.ear": 300}`` the EAR, ``{"vitamin_d_ug.ul": 50}`` the UL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Final, Literal, TypeVar, cast
+
+from planner.core.nutrients import BY_KEY
+
+Sex = Literal["female", "male"]
+LifeStage = Literal["none", "pregnancy", "lactation"]
+TargetKind = Literal["RDA", "AI", "default", "user"]
+UlAppliesTo = Literal["total", "supplements"]
+
+SEXES: Final[tuple[Sex, ...]] = ("female", "male")
+LIFE_STAGES: Final[tuple[LifeStage, ...]] = ("none", "pregnancy", "lactation")
+#: Target fields a user can override, as the suffix of an override key.
+OVERRIDE_FIELDS: Final = ("recommended", "ear", "ul")
+
+MIN_AGE: Final = 1
+MAX_AGE: Final = 120
+#: Ages for which the DRI tables give pregnancy and lactation rows.
+REPRODUCTIVE_AGES: Final = (14, 50)
+
+#: DRI table nutrient names and the nutrient keys they fill.
+DRI_NUTRIENTS: Final = MappingProxyType(
+    {"magnesium": "magnesium_mg", "vitamin_d": "vitamin_d_ug", "calcium": "calcium_mg"}
+)
+
+
+class TargetError(ValueError):
+    """A DRI table, a profile or an override that targets cannot be built from."""
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeRow:
+    """One row of the RDA/AI + UL table."""
+
+    nutrient: str
+    life_stage: str
+    sex: str
+    age_min: float
+    age_max: float | None
+    rda_or_ai: float
+    kind: Literal["RDA", "AI"]
+    ul: float | None
+    ul_applies_to: UlAppliesTo
+    unit: str
+    source: str
+
+    def covers(self, age: int) -> bool:
+        return self.age_min <= age and (self.age_max is None or age <= self.age_max)
+
+
+@dataclass(frozen=True, slots=True)
+class EarRow:
+    """One row of the EAR table."""
+
+    nutrient: str
+    life_stage: str
+    sex: str
+    age_min: float
+    age_max: float | None
+    ear: float
+    unit: str
+    source: str
+
+    def covers(self, age: int) -> bool:
+        return self.age_min <= age and (self.age_max is None or age <= self.age_max)
+
+
+def _csv_records(text: str, required: tuple[str, ...], what: str) -> Iterator[tuple[int, dict]]:
+    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if not line.startswith("#")]
+    lines = [(n, line) for n, line in lines if line.strip()]
+    if not lines:
+        raise TargetError(f"{what}: no header row")
+    reader = csv.DictReader(io.StringIO("\n".join(line for _, line in lines)))
+    missing = [column for column in required if column not in (reader.fieldnames or ())]
+    if missing:
+        raise TargetError(f"{what}: missing columns {', '.join(missing)}")
+    for (line_number, _), record in zip(lines[1:], reader, strict=True):
+        yield line_number, record
+
+
+def _number(record: dict, column: str, where: str, *, optional: bool = False) -> float | None:
+    text = (record.get(column) or "").strip()
+    if not text:
+        if optional:
+            return None
+        raise TargetError(f"{where}: {column} is empty")
+    try:
+        value = float(text)
+    except ValueError:
+        raise TargetError(f"{where}: {column} {text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise TargetError(f"{where}: {column} {text!r} is not a non-negative number")
+    return value
+
+
+def _common(record: dict, where: str) -> tuple[str, str, str, float, float | None, str]:
+    nutrient = record["nutrient"].strip()
+    if nutrient not in DRI_NUTRIENTS:
+        raise TargetError(f"{where}: unknown nutrient {nutrient!r}")
+    sex = record["sex"].strip()
+    if sex not in ("both", *SEXES):
+        raise TargetError(f"{where}: unknown sex {sex!r}")
+    unit = record["unit"].strip()
+    expected = DRI_NUTRIENTS[nutrient].rsplit("_", 1)[1]
+    if unit != expected:
+        raise TargetError(f"{where}: {nutrient} must be in {expected}, not {unit!r}")
+    age_min = _number(record, "age_min_years", where)
+    assert age_min is not None
+    age_max = _number(record, "age_max_years", where, optional=True)
+    return nutrient, record["life_stage"].strip(), sex, age_min, age_max, unit
+
+
+def parse_intake_csv(text: str) -> tuple[IntakeRow, ...]:
+    """The rows of ``dri_targets.csv`` (RDA or AI, kind, UL and what the UL applies to)."""
+    required = ("nutrient", "life_stage", "sex", "age_min_years", "age_max_years", "rda_or_ai",
+                "kind", "ul", "ul_applies_to", "unit", "source")
+    rows = []
+    for line_number, record in _csv_records(text, required, "DRI targets table"):
+        where = f"DRI targets table, line {line_number}"
+        nutrient, life_stage, sex, age_min, age_max, unit = _common(record, where)
+        kind = record["kind"].strip()
+        if kind not in ("RDA", "AI"):
+            raise TargetError(f"{where}: kind must be RDA or AI, not {kind!r}")
+        applies = record["ul_applies_to"].strip()
+        if applies not in ("total", "supplements"):
+            raise TargetError(f"{where}: ul_applies_to must be total or supplements")
+        value = _number(record, "rda_or_ai", where)
+        assert value is not None
+        rows.append(
+            IntakeRow(
+                nutrient, life_stage, sex, age_min, age_max, value,
+                cast(Literal["RDA", "AI"], kind), _number(record, "ul", where, optional=True),
+                cast(UlAppliesTo, applies), unit, record["source"].strip(),
+            )
+        )
+    return tuple(rows)
+
+
+def parse_ear_csv(text: str) -> tuple[EarRow, ...]:
+    """The rows of ``dri_ear.csv``."""
+    required = ("nutrient", "life_stage", "sex", "age_min_years", "age_max_years", "ear", "unit",
+                "source")
+    rows = []
+    for line_number, record in _csv_records(text, required, "DRI EAR table"):
+        where = f"DRI EAR table, line {line_number}"
+        nutrient, life_stage, sex, age_min, age_max, unit = _common(record, where)
+        ear = _number(record, "ear", where)
+        assert ear is not None
+        rows.append(
+            EarRow(nutrient, life_stage, sex, age_min, age_max, ear, unit,
+                   record["source"].strip())
+        )
+    return tuple(rows)
+
+
+@dataclass(frozen=True, slots=True)
+class DriTables:
+    """The DRI tables the targets are looked up in."""
+
+    intakes: tuple[IntakeRow, ...]
+    ears: tuple[EarRow, ...]
+
+    @classmethod
+    def from_csv(cls, targets_csv: str, ear_csv: str) -> DriTables:
+        """Tables from the text of ``dri_targets.csv`` and ``dri_ear.csv``."""
+        return cls(parse_intake_csv(targets_csv), parse_ear_csv(ear_csv))
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A daily target for one nutrient, in the unit of its key.
+
+    ``recommended`` is the RDA or AI (``kind`` says which), or a default goal for energy.
+    ``ul_kind`` is ``UL``, or ``CDRR`` for sodium (the level above which cutting back
+    lowers chronic disease risk). ``overridden`` names the fields the user set.
+    """
+
+    key: str
+    recommended: float | None
+    kind: TargetKind
+    ear: float | None = None
+    ul: float | None = None
+    ul_kind: Literal["UL", "CDRR"] = "UL"
+    ul_applies_to: UlAppliesTo = "total"
+    source: str = ""
+    overridden: frozenset[str] = frozenset()
+
+    @property
+    def unit(self) -> str:
+        return BY_KEY[self.key].unit
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """A person's targets by nutrient key; nutrients without a target are absent."""
+
+    age: int
+    sex: Sex
+    life_stage: LifeStage
+    by_key: Mapping[str, Target]
+    #: The user's overrides as given (``key`` or ``key.field`` -> value).
+    overrides: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    #: Remarks on how the targets were chosen (e.g. a fallback row).
+    notes: tuple[str, ...] = ()
+
+    def get(self, key: str) -> Target | None:
+        return self.by_key.get(key)
+
+    def __getitem__(self, key: str) -> Target:
+        return self.by_key[key]
+
+    def recommended(self, key: str) -> float | None:
+        target = self.by_key.get(key)
+        return target.recommended if target else None
+
+    def percent_of_recommended(self, key: str, value: float | None) -> float | None:
+        """``value`` as a percentage of the recommended amount, if both are known."""
+        recommended = self.recommended(key)
+        if value is None or not recommended:
+            return None
+        return value * 100.0 / recommended
+
+    @property
+    def overridden_keys(self) -> frozenset[str]:
+        """Nutrient keys with at least one overridden field."""
+        return frozenset(key for key, target in self.by_key.items() if target.overridden)
+
+
+# Defaults outside the DRI CSV. Each row: (age_min, age_max or None, female, male).
+# Energy: rounded from the Dietary Guidelines for Americans 2020-2025, Appendix 2
+# (moderately active); adults use the familiar reference intakes of 2000 kcal (women) and
+# 2500 kcal (men) of UK/EU labelling. A default, meant to be overridden.
+_ENERGY_KCAL: Final = ((1, 3, 1200, 1200), (4, 8, 1500, 1500), (9, 13, 1800, 2000),
+                       (14, 18, 2000, 2600), (19, None, 2000, 2500))
+# IOM 2005 EER increments: +340 kcal in the second trimester, +330 kcal early lactation.
+_ENERGY_EXTRA_KCAL: Final = MappingProxyType({"none": 0, "pregnancy": 340, "lactation": 330})
+# Protein RDA in grams, IOM 2005 Macronutrients report (0.8 g/kg for a reference adult);
+# pregnancy and lactation 71 g at any age.
+_PROTEIN_G: Final = ((1, 3, 13, 13), (4, 8, 19, 19), (9, 13, 34, 34), (14, 18, 46, 52),
+                     (19, None, 46, 56))
+_PROTEIN_PREGNANCY_LACTATION_G: Final = 71.0
+# Fibre AI: 14 g per 1000 kcal (IOM 2005), applied to the energy target.
+FIBER_G_PER_1000_KCAL: Final = 14.0
+# Sodium AI and CDRR in mg, NASEM 2019 DRIs for Sodium and Potassium (same in pregnancy).
+_SODIUM_AI_MG: Final = ((1, 3, 800, 800), (4, 8, 1000, 1000), (9, 13, 1200, 1200),
+                        (14, None, 1500, 1500))
+_SODIUM_CDRR_MG: Final = ((1, 3, 1200, 1200), (4, 8, 1500, 1500), (9, 13, 1800, 1800),
+                          (14, None, 2300, 2300))
+
+
+def _by_age(table: tuple[tuple[int, int | None, int, int], ...], age: int, sex: Sex) -> float:
+    for age_min, age_max, female, male in table:
+        if age_min <= age and (age_max is None or age <= age_max):
+            return float(female if sex == "female" else male)
+    raise TargetError(f"no default for age {age}")  # unreachable for validated ages
+
+
+def parse_override_key(name: str) -> tuple[str, str]:
+    """``"magnesium_mg.ear"`` -> ``("magnesium_mg", "ear")``; a bare key means recommended."""
+    key, _, field_name = name.partition(".")
+    field_name = field_name or "recommended"
+    if key not in BY_KEY:
+        raise TargetError(f"unknown nutrient {key!r} in target override {name!r}")
+    if field_name not in OVERRIDE_FIELDS:
+        fields = ", ".join(OVERRIDE_FIELDS)
+        raise TargetError(f"unknown target field {field_name!r} in {name!r}; fields: {fields}")
+    return key, field_name
+
+
+def check_overrides(overrides: Mapping[str, float]) -> Mapping[str, float]:
+    """A read-only copy of ``overrides`` after checking every key and value."""
+    checked: dict[str, float] = {}
+    for name, value in overrides.items():
+        parse_override_key(name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TargetError(f"target override {name!r} must be a number, got {value!r}")
+        if not math.isfinite(value) or value <= 0:
+            raise TargetError(f"target override {name!r} must be more than zero, got {value!r}")
+        checked[name] = float(value)
+    return MappingProxyType(checked)
+
+
+def check_person(age: int, sex: str, life_stage: str) -> None:
+    """Raise :class:`TargetError` unless targets can be given for this person."""
+    if isinstance(age, bool) or not isinstance(age, int):
+        raise TargetError(f"age must be whole years, got {age!r}")
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise TargetError(f"age must be {MIN_AGE} to {MAX_AGE} years, got {age}")
+    if sex not in SEXES:
+        raise TargetError(f"sex must be female or male, got {sex!r}")
+    if life_stage not in LIFE_STAGES:
+        raise TargetError(f"life stage must be none, pregnancy or lactation, got {life_stage!r}")
+    if life_stage != "none" and sex != "female":
+        raise TargetError(f"life stage {life_stage} applies to a female profile only")
+
+
+_Row = TypeVar("_Row", IntakeRow, EarRow)
+
+
+def _pick(
+    rows: tuple[_Row, ...], nutrient: str, age: int, sex: Sex, stage: str
+) -> _Row | None:
+    for row in rows:
+        if row.nutrient != nutrient or not row.covers(age) or row.sex not in (sex, "both"):
+            continue
+        if stage == "general":
+            # Infant rows (0-0.5, 0.5-1) would also cover age 1; targets start at 1 year.
+            if row.life_stage not in ("pregnancy", "lactation", "infant"):
+                return row
+        elif row.life_stage == stage:
+            return row
+    return None
+
+
+def targets_for(
+    tables: DriTables,
+    *,
+    age: int,
+    sex: Sex,
+    life_stage: LifeStage = "none",
+    overrides: Mapping[str, float] | None = None,
+) -> Targets:
+    """The targets of a person, with ``overrides`` merged on top."""
+    check_person(age, sex, life_stage)
+    checked = check_overrides(overrides or {})
+    notes: list[str] = []
+    stage = life_stage
+    if life_stage != "none" and not REPRODUCTIVE_AGES[0] <= age <= REPRODUCTIVE_AGES[1]:
+        low, high = REPRODUCTIVE_AGES
+        notes.append(
+            f"The DRI tables give {life_stage} values for ages {low}-{high} only; "
+            f"targets for age {age} use the non-{life_stage} values."
+        )
+        stage = "none"
+
+    by_key: dict[str, Target] = {}
+    for nutrient, key in DRI_NUTRIENTS.items():
+        intake = None if stage == "none" else _pick(tables.intakes, nutrient, age, sex, stage)
+        intake = intake or _pick(tables.intakes, nutrient, age, sex, "general")
+        # The vitamin D EAR is one value for everyone over 1 year: no pregnancy row needed.
+        ear = None if stage == "none" else _pick(tables.ears, nutrient, age, sex, stage)
+        ear = ear or _pick(tables.ears, nutrient, age, sex, "general")
+        if intake is None:
+            notes.append(f"The DRI table has no {nutrient} row for age {age} ({sex}).")
+            continue
+        sources = intake.source if ear is None else f"{intake.source};{ear.source}"
+        by_key[key] = Target(
+            key, intake.rda_or_ai, intake.kind, ear.ear if ear else None, intake.ul,
+            "UL", intake.ul_applies_to, sources,
+        )
+
+    energy = _by_age(_ENERGY_KCAL, age, sex) + _ENERGY_EXTRA_KCAL[stage]
+    by_key["energy_kcal"] = Target("energy_kcal", energy, "default", source="DGA2020;UK-RI;IOM2005")
+    protein = (_PROTEIN_PREGNANCY_LACTATION_G if stage != "none"
+               else _by_age(_PROTEIN_G, age, sex))
+    by_key["protein_g"] = Target("protein_g", protein, "RDA", source="IOM2005")
+    by_key["sodium_mg"] = Target(
+        "sodium_mg", _by_age(_SODIUM_AI_MG, age, sex), "AI",
+        ul=_by_age(_SODIUM_CDRR_MG, age, sex), ul_kind="CDRR", source="NASEM2019",
+    )
+
+    by_key = _apply_overrides(by_key, checked)
+    if "fiber_g.recommended" not in _field_overrides(checked):
+        # Fibre follows the energy target, the user's own energy figure included.
+        energy_target = by_key["energy_kcal"].recommended or energy
+        fiber = round(FIBER_G_PER_1000_KCAL * energy_target / 1000.0, 1)
+        previous = by_key.get("fiber_g")
+        by_key["fiber_g"] = Target(
+            "fiber_g", fiber, "AI", ear=previous.ear if previous else None,
+            ul=previous.ul if previous else None, source="IOM2005",
+            overridden=previous.overridden if previous else frozenset(),
+        )
+    ordered = {key: by_key[key] for key in BY_KEY if key in by_key}
+    return Targets(age, sex, life_stage, MappingProxyType(ordered), checked, tuple(notes))
+
+
+def _field_overrides(overrides: Mapping[str, float]) -> set[str]:
+    return {".".join(parse_override_key(name)) for name in overrides}
+
+
+def _apply_overrides(
+    by_key: dict[str, Target], overrides: Mapping[str, float]
+) -> dict[str, Target]:
+    result = dict(by_key)
+    for name, value in overrides.items():
+        key, field_name = parse_override_key(name)
+        target = result.get(key) or Target(key, None, "user")
+        overridden = target.overridden | {field_name}
+        if field_name == "recommended":
+            target = replace(target, recommended=value, kind="user", overridden=overridden)
+        elif field_name == "ear":
+            target = replace(target, ear=value, overridden=overridden)
+        else:
+            target = replace(target, ul=value, overridden=overridden)
+        result[key] = target
+    return result

@@ -1,0 +1,1 @@
+"""Tests of planner.core: pure values, no files, no database, no Qt."""
