@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from planner import __version__
 from planner.core.foods import Food, FoodHit, FoodRefError
 from planner.db.migrate import SchemaTooNewError
+from planner.db.plans import PlanConflictError, PlanNotFoundError
 from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodNotFoundError, FoodService
 from planner.sources.food_dataset import DatasetError
@@ -31,6 +33,8 @@ EXIT_USAGE = 2
 USER_ERRORS: tuple[type[BaseException], ...] = (
     FoodRefError,
     FoodNotFoundError,
+    PlanNotFoundError,
+    PlanConflictError,
     UsdaFormatError,
     DatasetError,
     SchemaTooNewError,
@@ -78,6 +82,10 @@ class Context:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _fmt(value: float | None, unit: str, digits: int = 1) -> str:
@@ -159,6 +167,103 @@ def cmd_foods_show(ctx: Context) -> int:
     return EXIT_OK
 
 
+MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024
+
+
+def read_plan_file(path: str) -> str:
+    """The text of a plan file, or a clean error (missing, too big, not UTF-8)."""
+    if path == "-":
+        return sys.stdin.read()
+    file = Path(path)
+    if not file.is_file():
+        raise CliError(f"{path}: no such file")
+    if file.stat().st_size > MAX_PLAN_FILE_BYTES:
+        raise CliError(f"{path}: too large for a plan file (over 20 MB)")
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not a UTF-8 text file") from None
+
+
+def cmd_analyze(ctx: Context) -> int:
+    from planner.core.analysis_format import analysis_to_json, analysis_to_text
+    from planner.services.plans import PlanService
+
+    service = PlanService(ctx.db)
+    if ctx.args.plan_id is not None:
+        plan = service.get(ctx.args.plan_id).plan
+        analysis = service.analyze(plan)
+    else:
+        if ctx.args.file is None:
+            raise CliError("give a plan file or --plan ID")
+        loaded = service.load_file_text(read_plan_file(ctx.args.file))
+        analysis = service.analyze(loaded.plan, dict(loaded.foods))
+    if ctx.args.json:
+        ctx.emit_json(analysis_to_json(analysis))
+    else:
+        ctx.out.write(analysis_to_text(analysis))
+    return EXIT_OK
+
+
+def cmd_import_plan(ctx: Context) -> int:
+    from planner.services.plans import PlanService
+
+    saved = PlanService(ctx.db).import_text(read_plan_file(ctx.args.file))
+    days = len(saved.plan.days)
+    if ctx.args.json:
+        ctx.emit_json({"plan": saved.id, "name": saved.plan.name, "days": days})
+    else:
+        title = saved.plan.name or saved.plan.profile.name
+        print(f"Imported plan {saved.id} ({title}, {_count(days, 'day')}).", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_export_plan(ctx: Context) -> int:
+    from planner.services.plans import PlanService
+
+    text = PlanService(ctx.db).export_text(ctx.args.plan_id)
+    if ctx.args.output:
+        Path(ctx.args.output).write_text(text, encoding="utf-8")
+    else:
+        ctx.out.write(text)
+    return EXIT_OK
+
+
+def cmd_plans_list(ctx: Context) -> int:
+    from planner.services.plans import PlanService
+
+    plans = PlanService(ctx.db).list()
+    if ctx.args.json:
+        ctx.emit_json(
+            [
+                {
+                    "plan": p.id,
+                    "name": p.name,
+                    "profile": p.profile_name,
+                    "first_date": p.first_date.isoformat() if p.first_date else None,
+                    "last_date": p.last_date.isoformat() if p.last_date else None,
+                    "days": p.day_count,
+                }
+                for p in plans
+            ]
+        )
+        return EXIT_OK
+    if not plans:
+        print("No plans yet. Import one with: planner import-plan FILE", file=ctx.out)
+    for p in plans:
+        span = f"{p.first_date} to {p.last_date}" if p.first_date else "no days"
+        print(f"{p.id:>4}  {p.title}  ({span}, {_count(p.day_count, 'day')})", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_plans_delete(ctx: Context) -> int:
+    from planner.services.plans import PlanService
+
+    PlanService(ctx.db).delete(ctx.args.plan_id)
+    print(f"Deleted plan {ctx.args.plan_id}.", file=ctx.out)
+    return EXIT_OK
+
+
 def cmd_import_usda(ctx: Context) -> int:
     service = FoodService(ctx.db)
     count = service.import_usda(ctx.args.directory, ctx._progress("Importing"))
@@ -210,13 +315,32 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("directory", help="folder with FOOD_DES, FD_GROUP, NUT_DATA, WEIGHT")
     importer.set_defaults(handler=cmd_import_usda)
 
-    for register in EXTRA_COMMANDS:
-        register(commands, json_flag)
+    analyze = commands.add_parser(
+        "analyze", parents=[json_flag], help="totals and findings of a plan file"
+    )
+    analyze.add_argument("file", nargs="?", help="a planner.plan/1 file ('-' for stdin)")
+    analyze.add_argument("--plan", dest="plan_id", type=int, help="a stored plan instead")
+    analyze.set_defaults(handler=cmd_analyze)
+
+    import_plan = commands.add_parser(
+        "import-plan", parents=[json_flag], help="store a planner.plan/1 file as a new plan"
+    )
+    import_plan.add_argument("file")
+    import_plan.set_defaults(handler=cmd_import_plan)
+
+    export_plan = commands.add_parser("export-plan", help="write a stored plan as a file")
+    export_plan.add_argument("plan_id", type=int, metavar="PLAN")
+    export_plan.add_argument("-o", "--output", metavar="FILE", help="default: stdout")
+    export_plan.set_defaults(handler=cmd_export_plan)
+
+    plans = commands.add_parser("plans", help="list or delete stored plans")
+    plan_commands = plans.add_subparsers(dest="plans_command", metavar="ACTION", required=True)
+    plans_list = plan_commands.add_parser("list", parents=[json_flag], help="stored plans")
+    plans_list.set_defaults(handler=cmd_plans_list)
+    plans_delete = plan_commands.add_parser("delete", help="delete a stored plan")
+    plans_delete.add_argument("plan_id", type=int, metavar="PLAN")
+    plans_delete.set_defaults(handler=cmd_plans_delete)
     return parser
-
-
-#: Hooks for command groups defined in other modules: ``register(subparsers, json_parent)``.
-EXTRA_COMMANDS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
 
 
 def main(
@@ -236,6 +360,13 @@ def main(
     ctx = Context(args, out, err)
     try:
         return int(handler(ctx))
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away: not an error of ours. Point stdout at
+        # devnull so the interpreter's final flush does not complain again.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except CliError as exc:
         print(f"planner: {exc}", file=err)
     except USER_ERRORS as exc:
@@ -246,13 +377,6 @@ def main(
         print(f"planner: database error: {detail.splitlines()[0]}", file=err)
     except KeyboardInterrupt:
         print("planner: interrupted", file=err)
-    except BrokenPipeError:
-        # The reader (e.g. `| head`) went away: not an error of ours. Point stdout at
-        # devnull so the interpreter's final flush does not complain again.
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
     finally:
         ctx.close()
     return EXIT_ERROR

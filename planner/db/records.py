@@ -81,3 +81,95 @@ class PortionRecord(Base):
     grams: Mapped[float] = mapped_column(Float)
 
     food: Mapped[FoodRecord] = relationship(back_populates="portions")
+
+
+class ProfileRecord(Base):
+    """Whose plan it is; target overrides as a JSON object of ``key[.field]: value``."""
+
+    __tablename__ = "profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sex: Mapped[str] = mapped_column(String(16))
+    age: Mapped[int]
+    life_stage: Mapped[str] = mapped_column(String(16))
+    target_overrides: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class PlanRecord(Base):
+    """A plan; ``revision`` grows with every saved edit (optimistic concurrency)."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profile.id"))
+    revision: Mapped[int] = mapped_column(default=1)
+
+    profile: Mapped[ProfileRecord] = relationship()
+    days: Mapped[list[PlanDayRecord]] = relationship(
+        order_by="PlanDayRecord.date", cascade="all, delete-orphan", passive_deletes=True
+    )
+    supplements: Mapped[list[SupplementRecord]] = relationship(
+        order_by="SupplementRecord.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class PlanDayRecord(Base):
+    __tablename__ = "plan_day"
+    __table_args__ = (UniqueConstraint("plan_id", "date", name="uq_plan_day_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    date: Mapped[str] = mapped_column(String(10))  # ISO date: sorts and compares as text
+
+    meals: Mapped[list[MealRecord]] = relationship(
+        order_by="MealRecord.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class MealRecord(Base):
+    __tablename__ = "meal"
+    __table_args__ = (Index("ix_meal_day", "day_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("plan_day.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+
+    entries: Mapped[list[EntryRecord]] = relationship(
+        order_by="EntryRecord.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class EntryRecord(Base):
+    __tablename__ = "entry"
+    __table_args__ = (
+        Index("ix_entry_meal", "meal_id", "position"),
+        Index("ix_entry_food", "food_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meal_id: Mapped[int] = mapped_column(ForeignKey("meal.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    food_id: Mapped[int] = mapped_column(ForeignKey("food.id"))
+    amount: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(200))
+
+    food: Mapped[FoodRecord] = relationship()
+
+
+class SupplementRecord(Base):
+    __tablename__ = "supplement"
+    __table_args__ = (Index("ix_supplement_plan", "plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    nutrient: Mapped[str] = mapped_column(String(32))
+    amount: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(16))
+    schedule: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[str | None] = mapped_column(String(3))
+    form: Mapped[str | None] = mapped_column(String(32))

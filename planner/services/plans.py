@@ -1,0 +1,160 @@
+"""Plan use cases: create, load, save an edit, delete, import/export files, analyse.
+
+Every call is one session and, when it writes, one transaction. An edit is saved as
+the difference between the plan before and after it: the days that changed are
+rewritten, the rest is left alone, so an edit commits in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from planner import paths
+from planner.core.analysis import Analysis, analyze
+from planner.core.foods import Food, FoodRef
+from planner.core.plan import Day, Plan
+from planner.core.rules import RuleSettings
+from planner.core.targets import DriTables
+from planner.db.foods import FoodRepository
+from planner.db.plans import PlanConflictError, PlanNotFoundError, PlanRepository, PlanSummary
+from planner.services.database import Database
+from planner.sources.plan_file import LoadedPlan, dump_plan, load_plan
+
+__all__ = [
+    "PlanConflictError",
+    "PlanNotFoundError",
+    "PlanService",
+    "PlanSummary",
+    "SavedPlan",
+    "dri_tables",
+]
+
+
+@functools.cache
+def dri_tables() -> DriTables:
+    """The DRI tables shipped in ``data/`` (read once per process)."""
+    return DriTables.from_csv(
+        paths.read_shipped_text("dri_targets.csv"), paths.read_shipped_text("dri_ear.csv")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SavedPlan:
+    """A stored plan as the window holds it: its id, value and revision."""
+
+    id: int
+    plan: Plan
+    revision: int
+
+
+def _day_content(day: Day) -> tuple[object, ...]:
+    """What a day holds, without database ids: equal content needs no write."""
+    return tuple(
+        (meal.name, tuple((e.food, e.amount, e.unit) for e in meal.entries)) for meal in day.meals
+    )
+
+
+class PlanService:
+    def __init__(self, db: Database, settings: RuleSettings | None = None) -> None:
+        self.db = db
+        self.settings = settings or RuleSettings()
+
+    # -- reading -------------------------------------------------------------------
+
+    def list(self) -> list[PlanSummary]:
+        with self.db.sessions() as session:
+            return PlanRepository(session).list()
+
+    def get(self, plan_id: int) -> SavedPlan:
+        with self.db.sessions() as session:
+            repository = PlanRepository(session)
+            return SavedPlan(plan_id, repository.get(plan_id), repository.revision(plan_id))
+
+    def foods_for(self, plan: Plan) -> dict[FoodRef, Food]:
+        refs = {entry.food for day in plan.days for entry in day.entries}
+        with self.db.sessions() as session:
+            return FoodRepository(session).get_many(refs)
+
+    # -- writing -------------------------------------------------------------------
+
+    def create(self, plan: Plan) -> SavedPlan:
+        with self.db.sessions.begin() as session:
+            plan_id = PlanRepository(session).create(plan)
+        return self.get(plan_id)
+
+    def delete(self, plan_id: int) -> None:
+        with self.db.sessions.begin() as session:
+            PlanRepository(session).delete(plan_id)
+
+    def save(self, saved: SavedPlan, new: Plan) -> SavedPlan:
+        """Store ``new`` as the next state of ``saved``, in one transaction.
+
+        Raises :class:`PlanConflictError` when the stored plan is no longer at
+        ``saved.revision``; nothing is written then.
+        """
+        old = saved.plan
+        old_days = {day.date: _day_content(day) for day in old.days}
+        new_dates = {day.date for day in new.days}
+        changed = [day for day in new.days if old_days.get(day.date) != _day_content(day)]
+        removed = [date for date in old_days if date not in new_dates]
+        with self.db.sessions.begin() as session:
+            repository = PlanRepository(session)
+            revision = repository.bump_revision(saved.id, saved.revision)
+            if (old.name, old.profile) != (new.name, new.profile):
+                repository.write_header(saved.id, new)
+            if old.supplements != new.supplements:
+                repository.write_supplements(saved.id, new.supplements)
+            if changed or removed:
+                repository.write_days(saved.id, changed, removed)
+        return SavedPlan(saved.id, new, revision)
+
+    # -- files ---------------------------------------------------------------------
+
+    def load_file_text(self, text: str) -> LoadedPlan:
+        """Parse a ``planner.plan/1`` file against the database's foods (nothing stored)."""
+        with self.db.sessions() as session:
+            repository = FoodRepository(session)
+            cache: dict[FoodRef, Food | None] = {}
+
+            def resolve(ref: FoodRef) -> Food | None:
+                if ref not in cache:
+                    cache[ref] = repository.get(ref)
+                return cache[ref]
+
+            return load_plan(text, resolve)
+
+    def import_text(self, text: str) -> SavedPlan:
+        """Store the plan of a file as a new plan; a broken file stores nothing."""
+        return self.create(self.load_file_text(text).plan)
+
+    def export_text(self, plan_id: int) -> str:
+        return dump_plan(self.get(plan_id).plan)
+
+    # -- first start -----------------------------------------------------------------
+
+    def create_demo(self, today: dt.date) -> SavedPlan:
+        """The demo week (``data/demo_week.json``) moved to the week of ``today``.
+
+        A realistic week with a daily vitamin D supplement and too little magnesium, so
+        a new user sees the central warning, and how to fix it, at once.
+        """
+        loaded = self.load_file_text(paths.read_shipped_text("demo_week.json"))
+        plan = loaded.plan
+        shift = (today - dt.timedelta(days=today.weekday())) - plan.days[0].date
+        days = tuple(Day(day.date + shift, day.meals) for day in plan.days)
+        return self.create(Plan(plan.profile, days, plan.supplements, plan.name))
+
+    def ensure_demo(self, today: dt.date) -> SavedPlan | None:
+        """Create the demo week when the database has no plan at all (first start)."""
+        if self.list():
+            return None
+        return self.create_demo(today)
+
+    # -- analysis ------------------------------------------------------------------
+
+    def analyze(self, plan: Plan, foods: dict[FoodRef, Food] | None = None) -> Analysis:
+        if foods is None:
+            foods = self.foods_for(plan)
+        return analyze(plan, foods, plan.profile.targets(dri_tables()), self.settings)
