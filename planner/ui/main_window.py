@@ -1,66 +1,226 @@
-"""The main window (the full planner views arrive with the window issue).
+"""The main window: food search, the plan (Day and Week tabs), totals and warnings.
 
-On start the database is opened and, the first time, the shipped USDA dataset is
-loaded, on a worker thread with a progress dialog, so the window never freezes.
+On start the database is opened on a worker thread (the first time it also loads the
+USDA dataset and creates the demo week) behind a progress dialog, so the window never
+freezes. Everything after that goes through :class:`~planner.ui.document.PlanDocument`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressDialog, QWidget
+import contextlib
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner import paths
+from planner.core.foods import Food, FoodHit, FoodRef
+from planner.core.plan import Plan
+from planner.core.references import DISCLAIMER
+from planner.core.units import grams_for, portion_unit_name
 from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodService
+from planner.services.plans import PlanService, dri_tables
+from planner.ui.day_view import DayView
+from planner.ui.document import PlanDocument
 from planner.ui.tasks import TaskRunner
+from planner.ui.week_view import CopyDaysDialog, WeekView
 
-ABOUT_TEXT = """<h3>planner</h3>
-<p>Plan a week of meals and see magnesium and vitamin D against your own targets.</p>
+ABOUT_TEXT = f"""<h3>planner</h3>
+<p>Plan a week of meals and see magnesium and vitamin D against your own targets.
+Magnesium is a cofactor of the enzymes that activate vitamin D; planner warns when
+vitamin D is high while magnesium is low, explains why, and helps you fix it.</p>
 <p><b>Food data:</b> USDA National Nutrient Database for Standard Reference, Release 28
 (US Department of Agriculture, Agricultural Research Service, Nutrient Data Laboratory,
-2015). Public domain.</p>
-<p><b>Not medical advice.</b> planner gives information about what you plan to eat.
-It does not diagnose or treat anything; talk to a doctor or dietitian before you change
-supplements or a prescribed diet.</p>"""
+2015). A work of the U.S. Government, in the public domain.</p>
+<p><b>Targets:</b> Dietary Reference Intakes of the Institute of Medicine / National
+Academies (1997, 2011).</p>
+<p><b>Not medical advice.</b> {DISCLAIMER}</p>"""
 
 
-def open_database_task(progress: object) -> Database:
-    """Worker-thread job: open (and migrate) the database, load foods the first time."""
+def open_workspace(today: dt.date, progress: Callable[[int, int], None]) -> tuple[Database, int]:
+    """Worker-thread job: open and migrate the database, load foods and the demo week
+    the first time; returns the database and the plan to open."""
     db = Database.open()
     try:
-        ensure_food_data(db, progress)  # type: ignore[arg-type]
+        ensure_food_data(db, progress)
+        plans = PlanService(db)
+        plans.ensure_demo(today)
+        summaries = plans.list()
     except BaseException:
         db.close()
         raise
-    return db
+    return db, summaries[0].id
+
+
+def default_amount(food: Food) -> tuple[float, str]:
+    """What adding a food starts with: its first household measure, else 100 g."""
+    for portion in food.portions:
+        unit = portion_unit_name(portion)
+        try:
+            grams_for(food, portion.amount, unit)
+        except ValueError:
+            continue
+        return portion.amount, unit
+    return 100.0, "g"
 
 
 class MainWindow(QMainWindow):
+    #: Emitted once the database is open and a plan is shown.
     database_ready = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("planner")
-        self.resize(1200, 800)
+        self.resize(1400, 860)
         self.db: Database | None = None
+        self.document: PlanDocument | None = None
+        self.day_view: DayView | None = None
+        self.week_view: WeekView | None = None
         self.tasks = TaskRunner(self)
         self._progress: QProgressDialog | None = None
+        self.settings = QSettings(
+            str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat
+        )
 
         self.placeholder = QLabel("Opening the food database…")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self.placeholder)
+        self._build_actions()
         self._build_menus()
+        self._set_plan_actions_enabled(False)
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+
+    # -- actions and menus ---------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: Any = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        key = QKeySequence.StandardKey
+        self.new_action = self._action("&New plan…", self.new_plan, key.New, "Start an empty week")
+        self.open_action = self._action("&Open plan…", self.choose_plan, key.Open)
+        self.rename_action = self._action("&Rename plan…", self.rename_plan)
+        self.delete_action = self._action("&Delete plan…", self.delete_plan)
+        self.import_action = self._action(
+            "&Import plan file…", self.import_plan, "Ctrl+I", "Import a planner.plan/1 file"
+        )
+        self.export_action = self._action(
+            "&Export plan file…", self.export_plan, "Ctrl+E", "Save this plan as a file"
+        )
+        self.quit_action = self._action("&Quit", self.close, key.Quit)
+        self.undo_action = QAction("&Undo", self)
+        self.undo_action.setShortcut(QKeySequence(key.Undo))
+        self.redo_action = QAction("&Redo", self)
+        self.redo_action.setShortcut(QKeySequence(key.Redo))
+        self.copy_day_action = self._action(
+            "&Copy day to…", lambda: self.copy_to_days(self._shown_date(), None), "Ctrl+Shift+C"
+        )
+        self.day_tab_action = self._action("&Day", lambda: self._show_tab(0), "Ctrl+1")
+        self.week_tab_action = self._action("&Week", lambda: self._show_tab(1), "Ctrl+2")
+        self.previous_day_action = self._action(
+            "&Previous day", lambda: self._step_day(-1), "Alt+Left"
+        )
+        self.next_day_action = self._action("&Next day", lambda: self._step_day(1), "Alt+Right")
+        self.find_action = self._action("&Find food", self._focus_search, key.Find)
+        self.profile_action = self._action(
+            "&Profile and targets…", self.edit_profile, "Ctrl+P", "Who the plan is for"
+        )
+        self.supplements_action = self._action(
+            "&Supplements…", self.edit_supplements, "Ctrl+Shift+S", "Vitamin D and magnesium"
+        )
+        self.about_action = self._action("&About planner", self.show_about)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About planner", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.new_action, self.open_action, self.rename_action, self.delete_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.copy_day_action)
+        view_menu = bar.addMenu("&View")
+        for action in (
+            self.day_tab_action,
+            self.week_tab_action,
+            self.previous_day_action,
+            self.next_day_action,
+            self.find_action,
+        ):
+            view_menu.addAction(action)
+        plan_menu = bar.addMenu("&Plan")
+        plan_menu.addAction(self.profile_action)
+        plan_menu.addAction(self.supplements_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar("Main toolbar")
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action in (
+            self.undo_action,
+            self.redo_action,
+            None,
+            self.day_tab_action,
+            self.week_tab_action,
+            None,
+            self.profile_action,
+            self.supplements_action,
+            None,
+            self.import_action,
+            self.export_action,
+        ):
+            if action is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(action)
+        self.addToolBar(toolbar)
+
+    def _set_plan_actions_enabled(self, enabled: bool) -> None:
+        for action in (
+            self.new_action, self.open_action, self.rename_action, self.delete_action,
+            self.import_action, self.export_action, self.copy_day_action,
+            self.day_tab_action, self.week_tab_action, self.previous_day_action,
+            self.next_day_action, self.find_action, self.profile_action,
+            self.supplements_action, self.undo_action, self.redo_action,
+        ):
+            action.setEnabled(enabled)
+
+    # -- start-up --------------------------------------------------------------------
 
     def start(self) -> None:
         self._progress = QProgressDialog("Loading the USDA food database…", "", 0, 100, self)
@@ -68,8 +228,12 @@ class MainWindow(QMainWindow):
         self._progress.setCancelButton(None)
         self._progress.setMinimumDuration(300)
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        today = dt.date.today()
         self.tasks.start(
-            open_database_task, self._on_database, self._on_database_error, self._on_progress
+            lambda progress: open_workspace(today, progress),
+            self._on_workspace,
+            self._on_workspace_error,
+            self._on_progress,
         )
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -82,23 +246,313 @@ class MainWindow(QMainWindow):
             self._progress.deleteLater()
             self._progress = None
 
-    def _on_database(self, db: Database) -> None:
+    def _on_workspace(self, result: tuple[Database, int]) -> None:
         self._close_progress()
-        self.db = db
-        count = FoodService(db).count()
-        self.placeholder.setText(f"{count:,} foods ready.")
-        self.statusBar().showMessage(f"{count:,} foods in {db.url}")
-        self.database_ready.emit(db)
+        self.db, first_plan = result
+        self.foods = FoodService(self.db)
+        self.plans = PlanService(self.db)
+        self._build_workspace()
+        last = self.settings.value("plan/last")
+        known = {p.id for p in self.plans.list()}
+        plan_id = int(last) if last is not None and str(last).isdigit() else first_plan
+        self.open_plan(plan_id if plan_id in known else first_plan)
+        self.statusBar().showMessage(f"{self.foods.count():,} foods in the database", 10000)
+        self.database_ready.emit(self.db)
 
-    def _on_database_error(self, exc: BaseException) -> None:
+    def _on_workspace_error(self, exc: BaseException) -> None:
         self._close_progress()
         self.placeholder.setText("The food database could not be opened.")
         QMessageBox.critical(self, "planner", f"The database could not be opened:\n\n{exc}")
 
+    def _build_workspace(self) -> None:
+        from planner.ui.search_panel import FoodSearchPanel
+        from planner.ui.totals_panel import TotalsPanel
+        from planner.ui.warnings import WarningsBanner
+
+        self.search_panel = FoodSearchPanel(self.foods)
+        self.search_panel.food_chosen.connect(self.add_food)
+        self.totals_panel = TotalsPanel()
+        self.banner = WarningsBanner()
+        self.banner.finding_activated.connect(self._explain_finding)
+        self.tabs = QTabWidget()
+        self.tabs.currentChanged.connect(lambda _index: self._refresh())
+
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.addWidget(self.banner)
+        center_layout.addWidget(self.tabs, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.search_panel)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(self.totals_panel)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([380, 760, 330])
+        sizes = self.settings.value("window/splitter")
+        if isinstance(sizes, QByteArray):
+            self.splitter.restoreState(sizes)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.setCentralWidget(self.splitter)
+        self.placeholder = QLabel()
+
+    # -- the open plan -----------------------------------------------------------------
+
+    def open_plan(self, plan_id: int) -> None:
+        saved = self.plans.get(plan_id)
+        shown = self._shown_date() if self.day_view is not None else None
+        if self.document is not None:
+            self.document.changed.disconnect(self._refresh)
+            self.document.deleteLater()
+        document = PlanDocument(self.plans, self.foods, saved, self)
+        self.document = document
+        when = shown or self._initial_date(saved.plan)
+        self.day_view = DayView(document, when)
+        self.week_view = WeekView(document, when)
+        self.day_view.date_changed.connect(self._on_day_changed)
+        self.day_view.copy_requested.connect(self.copy_to_days)
+        self.day_view.message.connect(self._show_message)
+        self.week_view.day_activated.connect(self._open_day)
+        self.week_view.copy_requested.connect(self.copy_to_days)
+        self.week_view.week_changed.connect(lambda _start: self._refresh())
+        index = self.tabs.currentIndex()
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            widget.deleteLater()
+        self.tabs.addTab(self.day_view, "Day")
+        self.tabs.addTab(self.week_view, "Week")
+        self.tabs.setCurrentIndex(max(index, 0))
+        document.changed.connect(self._refresh)
+        document.failed.connect(lambda message: QMessageBox.warning(self, "planner", message))
+        self._rebind_undo(document)
+        self._set_plan_actions_enabled(True)
+        self.settings.setValue("plan/last", plan_id)
+        self._refresh()
+
+    @staticmethod
+    def _initial_date(plan: Plan) -> dt.date:
+        today = dt.date.today()
+        if not plan.days or today in plan.dates:
+            return today
+        return plan.days[0].date
+
+    def _rebind_undo(self, document: PlanDocument) -> None:
+        for action in (self.undo_action, self.redo_action):
+            # Nothing is connected before the first plan opens.
+            with contextlib.suppress(RuntimeError, TypeError):
+                action.triggered.disconnect()
+        stack = document.undo_stack
+        self.undo_action.triggered.connect(stack.undo)
+        self.redo_action.triggered.connect(stack.redo)
+
+        def update() -> None:
+            self.undo_action.setEnabled(stack.canUndo())
+            self.redo_action.setEnabled(stack.canRedo())
+            self.undo_action.setText(f"&Undo {stack.undoText()}".rstrip())
+            self.redo_action.setText(f"&Redo {stack.redoText()}".rstrip())
+            self.setWindowModified(not stack.isClean())
+
+        stack.indexChanged.connect(lambda _index: update())
+        update()
+
+    def _shown_date(self) -> dt.date:
+        assert self.day_view is not None
+        return self.day_view.when
+
+    def _refresh(self) -> None:
+        """Totals, banner and title from the document's one analysis result."""
+        document = self.document
+        if document is None or self.day_view is None:
+            return
+        when = self._shown_date()
+        analysis = document.analysis
+        self.totals_panel.set_analysis(analysis, when)
+        try:
+            day_findings = analysis.day(when).findings
+        except KeyError:
+            day_findings = ()
+        self.banner.set_findings(day_findings, analysis.week.findings)
+        self.setWindowTitle(f"{document.title} — planner")
+
+    def _on_day_changed(self, when: dt.date) -> None:
+        if self.week_view is not None:
+            self.week_view.set_week(when)
+        self._refresh()
+
+    def _open_day(self, when: dt.date) -> None:
+        assert self.day_view is not None
+        self.day_view.set_date(when)
+        self.tabs.setCurrentIndex(0)
+
+    def _show_tab(self, index: int) -> None:
+        self.tabs.setCurrentIndex(index)
+
+    def _step_day(self, step: int) -> None:
+        if self.day_view is not None:
+            self.day_view.set_date(self.day_view.when + dt.timedelta(days=step))
+
+    def _focus_search(self) -> None:
+        self.search_panel.focus_search()
+
+    def _show_message(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+
+    # -- user actions ------------------------------------------------------------------
+
+    def add_food(self, hit: FoodHit | Food | FoodRef) -> bool:
+        """Add a food to the selected meal of the shown day (its first household measure)."""
+        if self.document is None or self.day_view is None:
+            return False
+        ref = hit if isinstance(hit, FoodRef) else hit.ref
+        food = self.foods.get(ref)
+        amount, unit = default_amount(food)
+        meal = self.day_view.current_meal()
+        self.tabs.setCurrentIndex(0)
+        added = self.document.add_entry(self.day_view.when, meal, food, amount, unit)
+        if added:
+            meal_name = self.document.day(self.day_view.when).meals[meal].name
+            self._show_message(f"Added {food.name} to {meal_name}.")
+            self.day_view.select_meal(meal)
+        return added
+
+    def copy_to_days(self, source: dt.date, meal: int | None) -> None:
+        if self.document is None:
+            return
+        what = "the day" if meal is None else self.document.day(source).meals[meal].name
+        dialog = CopyDaysDialog(source, what, self)
+        if dialog.exec() and dialog.targets():
+            if meal is None:
+                self.document.copy_day(source, dialog.targets())
+            else:
+                self.document.copy_meal(source, meal, dialog.targets())
+
+    def edit_profile(self) -> None:
+        from planner.ui.profile_dialog import ProfileDialog
+
+        if self.document is None:
+            return
+        dialog = ProfileDialog(self.document.plan.profile, dri_tables(), self)
+        if dialog.exec():
+            self.document.set_profile(dialog.profile())
+
+    def edit_supplements(self) -> None:
+        from planner.ui.supplements_dialog import SupplementsDialog
+
+        if self.document is None:
+            return
+        dialog = SupplementsDialog(self.document.plan.supplements, self)
+        if dialog.exec():
+            self.document.set_supplements(dialog.supplements())
+
+    def _explain_finding(self, finding: Any) -> None:
+        from planner.ui.warnings import FindingDialog
+
+        FindingDialog(finding, self).exec()
+
+    def new_plan(self) -> None:
+        if self.document is None:
+            return
+        name, ok = QInputDialog.getText(self, "New plan", "Name of the new plan:", text="My week")
+        if not ok:
+            return
+        monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+        plan = Plan.week(self.document.plan.profile, monday, name=name.strip() or None)
+        plan = Plan(plan.profile, plan.days, self.document.plan.supplements, plan.name)
+        saved = self.plans.create(plan)
+        self.open_plan(saved.id)
+
+    def choose_plan(self) -> None:
+        summaries = self.plans.list()
+        labels = [
+            f"{p.title} ({p.first_date:%d %b %Y} – {p.last_date:%d %b %Y})"
+            if p.first_date and p.last_date
+            else p.title
+            for p in summaries
+        ]
+        label, ok = QInputDialog.getItem(self, "Open plan", "Plan:", labels, 0, False)
+        if ok and label in labels:
+            self.open_plan(summaries[labels.index(label)].id)
+
+    def rename_plan(self) -> None:
+        if self.document is None:
+            return
+        name, ok = QInputDialog.getText(self, "Rename plan", "Plan name:", text=self.document.title)
+        if ok and name.strip():
+            self.document.rename(name.strip())
+
+    def delete_plan(self) -> None:
+        if self.document is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Delete plan",
+            f"Delete the plan “{self.document.title}” with all its days? This cannot be undone.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.plans.delete(self.document.plan_id)
+        remaining = self.plans.list()
+        if not remaining:
+            saved = self.plans.create(Plan.week(self.document.plan.profile, dt.date.today()))
+            self.open_plan(saved.id)
+        else:
+            self.open_plan(remaining[0].id)
+
+    def import_plan(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(
+                self, "Import plan", str(Path.home()), "Plan files (*.json);;All files (*)"
+            )
+            if not path:
+                return False
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            saved = self.plans.import_text(text)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            QMessageBox.warning(
+                self, "Import plan", f"{Path(path).name} could not be imported:\n\n{exc}"
+            )
+            return False
+        self.open_plan(saved.id)
+        self._show_message(f"Imported {Path(path).name}.")
+        return True
+
+    def export_plan(self, path: str | None = None) -> bool:
+        if self.document is None:
+            return False
+        if path is None:
+            suggested = str(Path.home() / f"{self.document.title}.json")
+            path, _filter = QFileDialog.getSaveFileName(
+                self, "Export plan", suggested, "Plan files (*.json)"
+            )
+            if not path:
+                return False
+        try:
+            Path(path).write_text(self.plans.export_text(self.document.plan_id), encoding="utf-8")
+        except OSError as exc:
+            QMessageBox.warning(self, "Export plan", f"The file could not be written:\n\n{exc}")
+            return False
+        self._show_message(f"Exported to {path}.")
+        return True
+
     def show_about(self) -> None:
         QMessageBox.about(self, "About planner", ABOUT_TEXT)
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+    # -- closing -------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        if hasattr(self, "splitter"):
+            self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
         if self.db is not None:
             self.db.close()
-        super().closeEvent(event)  # type: ignore[arg-type]
+            self.db = None
+        super().closeEvent(event)
