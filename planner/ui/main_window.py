@@ -7,14 +7,13 @@ freezes. Everything after that goes through :class:`~planner.ui.document.PlanDoc
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -136,9 +135,12 @@ class MainWindow(QMainWindow):
             "&Export plan file…", self.export_plan, "Ctrl+E", "Save this plan as a file"
         )
         self.quit_action = self._action("&Quit", self.close, key.Quit)
-        self.undo_action = QAction("&Undo", self)
+        # One group, one stack per open plan: the actions follow the active stack and
+        # never outlive it (a plain connection broke when a closed plan's stack died).
+        self.undo_group = QUndoGroup(self)
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(key.Undo))
-        self.redo_action = QAction("&Redo", self)
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence(key.Redo))
         self.copy_day_action = self._action(
             "&Copy day to…", lambda: self.copy_to_days(self._shown_date(), None), "Ctrl+Shift+C"
@@ -216,7 +218,7 @@ class MainWindow(QMainWindow):
             self.import_action, self.export_action, self.copy_day_action,
             self.day_tab_action, self.week_tab_action, self.previous_day_action,
             self.next_day_action, self.find_action, self.profile_action,
-            self.supplements_action, self.undo_action, self.redo_action,
+            self.supplements_action,
         ):
             action.setEnabled(enabled)
 
@@ -330,7 +332,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(max(index, 0))
         document.changed.connect(self._refresh)
         document.failed.connect(lambda message: QMessageBox.warning(self, "planner", message))
-        self._rebind_undo(document)
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
         self._set_plan_actions_enabled(True)
         self.settings.setValue("plan/last", plan_id)
         self._refresh()
@@ -341,25 +344,6 @@ class MainWindow(QMainWindow):
         if not plan.days or today in plan.dates:
             return today
         return plan.days[0].date
-
-    def _rebind_undo(self, document: PlanDocument) -> None:
-        for action in (self.undo_action, self.redo_action):
-            # Nothing is connected before the first plan opens.
-            with contextlib.suppress(RuntimeError, TypeError):
-                action.triggered.disconnect()
-        stack = document.undo_stack
-        self.undo_action.triggered.connect(stack.undo)
-        self.redo_action.triggered.connect(stack.redo)
-
-        def update() -> None:
-            self.undo_action.setEnabled(stack.canUndo())
-            self.redo_action.setEnabled(stack.canRedo())
-            self.undo_action.setText(f"&Undo {stack.undoText()}".rstrip())
-            self.redo_action.setText(f"&Redo {stack.redoText()}".rstrip())
-            self.setWindowModified(not stack.isClean())
-
-        stack.indexChanged.connect(lambda _index: update())
-        update()
 
     def _shown_date(self) -> dt.date:
         assert self.day_view is not None

@@ -1,0 +1,163 @@
+"""The whole window, driven as a user would: search, add, edit, undo, copy, import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from planner.ui.main_window import MainWindow
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_week.json"
+
+
+@pytest.fixture
+def window(qtbot, db_path) -> MainWindow:
+    """The window over a loaded database (no reload), showing the demo week."""
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.resize(1500, 900)
+    main.show()
+    with qtbot.waitSignal(main.database_ready, timeout=30000):
+        main.start()
+    yield main
+    main.close()
+
+
+def answer_next_dialog(texts: list[str]) -> None:
+    """Close the next modal dialog (a real QMessageBox), keeping its text."""
+
+    def close() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, close)
+            return
+        if isinstance(box, QMessageBox):
+            texts.append(box.text())
+        box.close()
+
+    QTimer.singleShot(0, close)
+
+
+def magnesium_total(window: MainWindow) -> float:
+    when = window.day_view.when
+    return window.document.analysis.day(when).totals["magnesium_mg"].value
+
+
+def test_first_view_is_the_demo_week_with_its_warning(window) -> None:
+    today = dt.date.today()
+    assert window.windowTitle() == "Demo week — planner"
+    assert window.day_view.when == today
+    codes = {f.code for f in window.document.analysis.day(today).findings}
+    assert "vitd_high_mg_low" in codes
+    assert window.tabs.tabText(0) == "Day" and window.tabs.tabText(1) == "Week"
+
+
+def test_search_add_edit_undo_redo(qtbot, window) -> None:
+    before = magnesium_total(window)
+    panel = window.search_panel
+    qtbot.keyClicks(panel.search_edit, "pumpkin seeds dried")
+    panel.search_now()
+    hit = panel.model.hit(0)
+    assert hit.ref.source_id == "12014"  # Seeds, pumpkin and squash seed kernels, dried
+    window.day_view.select_meal(3)
+    with qtbot.waitSignal(window.document.changed):
+        panel.food_chosen.emit(hit)
+    snacks = window.document.day(window.day_view.when).meals[3]
+    added = snacks.entries[-1]
+    assert added.food == hit.ref
+    # The first household measure of 12014 is "1 cup" = 129 g: 592 mg/100 g x 129 g.
+    assert (added.amount, added.unit) == (1.0, "cup")
+    assert magnesium_total(window) == pytest.approx(before + 592 * 1.29)
+    codes = {f.code for f in window.document.analysis.day(window.day_view.when).findings}
+    assert "vitd_high_mg_low" not in codes
+    assert window.undo_action.text() == f"&Undo Add {window.foods.get(hit.ref).name}"
+    assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
+
+    window.undo_action.trigger()
+    assert magnesium_total(window) == pytest.approx(before)
+    window.redo_action.trigger()
+    assert magnesium_total(window) == pytest.approx(before + 592 * 1.29)
+
+
+def test_edit_is_saved_at_once(qtbot, window) -> None:
+    when = window.day_view.when
+    window.add_food(window.foods.get("usda:11457"))
+    # A new service over the same file sees the edit: it was committed.
+    from planner.services.database import Database
+    from planner.services.plans import PlanService
+
+    other = Database.open()
+    try:
+        stored = PlanService(other).get(window.document.plan_id).plan
+    finally:
+        other.close()
+    assert stored.day(when).meals[0].entries[-1].food.source_id == "11457"
+
+
+def test_copy_day_and_switch_weeks(qtbot, window) -> None:
+    monday = window.week_view.start
+    tuesday = monday + dt.timedelta(days=1)
+    window.document.copy_day(monday, [tuesday])
+    monday_breakfast = window.document.day(monday).meals[0].entries
+    assert window.document.day(tuesday).meals[0].entries == monday_breakfast
+    window.tabs.setCurrentIndex(1)
+    window.week_view.next_button.click()
+    assert window.week_view.start == monday + dt.timedelta(days=7)
+    window._open_day(monday + dt.timedelta(days=8))
+    assert window.tabs.currentIndex() == 0
+    assert window.day_view.when == monday + dt.timedelta(days=8)
+    assert window.document.day(window.day_view.when).is_empty
+
+
+def test_profile_change_moves_the_thresholds(window) -> None:
+    from dataclasses import replace
+
+    profile = window.document.plan.profile
+    window.document.set_profile(replace(profile, age=25, life_stage="pregnancy"))
+    assert window.document.analysis.targets["magnesium_mg"].ear == 290
+    assert window.totals_panel.isVisible()
+
+
+def test_import_export_round_trip(qtbot, window, tmp_path) -> None:
+    out = tmp_path / "week.json"
+    assert window.export_plan(str(out))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["format"] == "planner.plan/1" and len(data["days"]) == 7
+    assert window.import_plan(str(DEMO_FILE))
+    assert len(window.plans.list()) == 2
+    assert window.document.plan.days[0].date == dt.date(2026, 11, 23)
+
+
+def test_broken_plan_file_gives_a_message_and_changes_nothing(qtbot, window, tmp_path) -> None:
+    broken = tmp_path / "broken.json"
+    data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+    data["days"][1]["meals"][0]["entries"][0]["amount"] = -2
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    texts: list[str] = []
+    answer_next_dialog(texts)
+    assert not window.import_plan(str(broken))
+    assert texts and "broken.json could not be imported" in texts[0]
+    assert "day 2026-11-24" in texts[0]
+    assert len(window.plans.list()) == 1
+
+
+def test_about_box_says_not_medical_advice(window) -> None:
+    from planner.ui.main_window import ABOUT_TEXT
+
+    assert "Not medical advice" in ABOUT_TEXT
+    assert "Standard Reference, Release 28" in ABOUT_TEXT
+
+
+def test_screenshots(qtbot, window, tmp_path) -> None:
+    window.search_panel.search_edit.setText("spinach raw")
+    window.search_panel.search_now()
+    assert window.grab().save(str(tmp_path / "window_day.png"))
+    window.tabs.setCurrentIndex(1)
+    assert window.grab().save(str(tmp_path / "window_week.png"))
+    assert window.tabs.currentWidget() is window.week_view
+    assert window.isVisible() and window.windowState() != Qt.WindowState.WindowMinimized
