@@ -27,7 +27,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from planner.core.foods import Food, FoodGroup, FoodHit, FoodRef, Portion, nutrient_map
 from planner.core.nutrients import NUTRIENT_KEYS
@@ -176,19 +176,23 @@ class FoodRepository:
         for ref in refs:
             wanted.setdefault(ref.source, set()).add(ref.source_id)
         found: dict[FoodRef, Food] = {}
+        group_names = self._group_names() if wanted else {}
         for source, ids in wanted.items():
             id_list = sorted(ids)
             for start in range(0, len(id_list), 500):
                 chunk = id_list[start : start + 500]
                 records = self.session.scalars(
-                    select(FoodRecord).where(
-                        FoodRecord.source == source, FoodRecord.source_id.in_(chunk)
-                    )
+                    select(FoodRecord)
+                    .where(FoodRecord.source == source, FoodRecord.source_id.in_(chunk))
+                    .options(selectinload(FoodRecord.portions))
                 )
                 for record in records:
-                    food = self._food(record)
+                    food = self._food(record, group_names)
                     found[food.ref] = food
         return found
+
+    def _group_names(self) -> dict[str, str]:
+        return dict(self.session.execute(select(FoodGroupRecord.code, FoodGroupRecord.name)).all())
 
     def count(self, source: str | None = None) -> int:
         statement = select(func.count()).select_from(FoodRecord)
@@ -200,12 +204,15 @@ class FoodRepository:
         records = self.session.scalars(select(FoodGroupRecord).order_by(FoodGroupRecord.name))
         return [FoodGroup(r.code, r.name) for r in records]
 
-    def _food(self, record: FoodRecord) -> Food:
+    def _food(self, record: FoodRecord, group_names: dict[str, str] | None = None) -> Food:
         group_name = None
         if record.group_code is not None:
-            group_name = self.session.scalar(
-                select(FoodGroupRecord.name).where(FoodGroupRecord.code == record.group_code)
-            )
+            if group_names is not None:
+                group_name = group_names.get(record.group_code)
+            else:
+                group_name = self.session.scalar(
+                    select(FoodGroupRecord.name).where(FoodGroupRecord.code == record.group_code)
+                )
         return Food(
             ref=FoodRef(record.source, record.source_id),
             name=record.name,

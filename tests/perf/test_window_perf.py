@@ -1,0 +1,57 @@
+"""Speed goals of the window (issue 4).
+
+- From launch to the main window shown with the full database, warm start: < 1.5 s.
+- Adding an entry, to totals, week grid and banner updated: < 50 ms.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from planner.ui.main_window import MainWindow
+
+SCRIPT = Path(__file__).resolve().parent / "window_start.py"
+
+
+def test_warm_start(benchmark, db_path: Path) -> None:
+    def launch() -> float:
+        started = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=60, check=True
+        )
+        assert float(result.stdout.strip()) > 0
+        return time.perf_counter() - started
+
+    seconds = benchmark.pedantic(launch, rounds=3, iterations=1)
+    assert seconds > 0
+
+
+@pytest.fixture
+def window(qtbot, db_path) -> MainWindow:
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.resize(1500, 900)
+    main.show()
+    with qtbot.waitSignal(main.database_ready, timeout=30000):
+        main.start()
+    yield main
+    main.close()
+
+
+def test_add_entry_updates_everything(benchmark, qtbot, window) -> None:
+    spinach = window.foods.get("usda:11457")
+    week_model = window.week_view.model
+
+    def add() -> None:
+        assert window.add_food(spinach)
+        qtbot.wait(0)  # let the views process the change, as a user would see it
+
+    benchmark(add)
+    when = window.day_view.when
+    assert window.document.day(when).meals[0].entries[-1].food == spinach.ref
+    assert week_model.day_analyses[when].totals["magnesium_mg"].value is not None

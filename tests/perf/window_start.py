@@ -1,0 +1,38 @@
+"""Start the real window, wait until the plan is shown, print the seconds, exit.
+
+Used by test_window_perf.py to time a warm start (database already loaded) from the
+launch of the interpreter to the window showing the plan.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+STARTED = time.perf_counter()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from planner.ui.main_window import MainWindow  # noqa: E402
+
+
+def main() -> int:
+    app = QApplication(sys.argv)
+    window = MainWindow()
+    window.show()
+
+    def ready(_db: object) -> None:
+        app.processEvents()  # let the shown plan paint once
+        print(f"{time.perf_counter() - STARTED:.3f}")
+        window.close()
+        app.quit()
+
+    window.database_ready.connect(ready)
+    window.start()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
