@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Final
@@ -87,21 +88,34 @@ def _rows(name: str, text: str, header: tuple[str, ...]) -> Iterable[tuple[int, 
         yield reader.line_num, row
 
 
+def _float(text: str, where: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise DatasetError(f"{where}: {text!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise DatasetError(f"{where}: {text!r} is out of range")
+    return value
+
+
 def read_dataset(groups_csv: str, foods_csv: str, portions_csv: str) -> SrRelease:
     """Parse the three files' texts back into the values :func:`write_dataset` wrote."""
     try:
         group_rows = _rows(GROUPS_FILE, groups_csv, ("code", "name"))
         groups = {code: name for _n, (code, name) in group_rows}
         portions: dict[str, list[Portion]] = {}
-        for _n, (ndb, amount, description, grams) in _rows(
+        for line, (ndb, amount, description, grams) in _rows(
             PORTIONS_FILE, portions_csv, PORTION_COLUMNS
         ):
-            portions.setdefault(ndb, []).append(Portion(float(amount), description, float(grams)))
+            where = f"{PORTIONS_FILE}, line {line}"
+            portion = Portion(_float(amount, where), description, _float(grams, where))
+            portions.setdefault(ndb, []).append(portion)
         foods = []
-        for _n, row in _rows(FOODS_FILE, foods_csv, FOOD_COLUMNS):
+        for line, row in _rows(FOODS_FILE, foods_csv, FOOD_COLUMNS):
             ndb, group, name = row[0], row[1], row[2]
+            where = f"{FOODS_FILE}, line {line}"
             cells = zip(NUTRIENT_KEYS, row[3:], strict=True)
-            values = {k: (float(v) if v else None) for k, v in cells}
+            values = {k: (_float(v, where) if v else None) for k, v in cells}
             foods.append(
                 Food(
                     ref=FoodRef(SOURCE, ndb),

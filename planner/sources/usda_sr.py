@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import io
 import math
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,7 +85,7 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise UsdaFormatError(path, None, f"broken gzip data ({exc})") from None
     if b"\x00" in raw:
         raise UsdaFormatError(path, None, "is a binary file, not SR ASCII text")

@@ -23,5 +23,6 @@ def test_warm_start_does_not_import_alembic(db_path) -> None:
         f"db = Database.open('sqlite:///{db_path}'); db.close(); "
         "print('alembic' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    command = [sys.executable, "-c", code]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
