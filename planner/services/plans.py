@@ -20,7 +20,7 @@ from planner.core.targets import DriTables
 from planner.db.foods import FoodRepository
 from planner.db.plans import PlanConflictError, PlanNotFoundError, PlanRepository, PlanSummary
 from planner.services.database import Database
-from planner.sources.plan_file import LoadedPlan, dump_plan, load_plan
+from planner.sources.plan_file import LoadedPlan, PlanFileError, dump_plan, load_plan
 
 __all__ = [
     "PlanConflictError",
@@ -126,8 +126,18 @@ class PlanService:
             return load_plan(text, resolve)
 
     def import_text(self, text: str) -> SavedPlan:
-        """Store the plan of a file as a new plan; a broken file stores nothing."""
-        return self.create(self.load_file_text(text).plan)
+        """Store the plan of a file as a new plan; a broken file stores nothing.
+
+        A file that carries recipes is refused for now rather than stored without them:
+        nothing the user wrote may be dropped silently.
+        """
+        loaded = self.load_file_text(text)
+        if loaded.recipes_json not in (None, "[]"):
+            raise PlanFileError(
+                "this file holds recipes, which this version of planner cannot store yet",
+                "recipes",
+            )
+        return self.create(loaded.plan)
 
     def export_text(self, plan_id: int) -> str:
         return dump_plan(self.get(plan_id).plan)

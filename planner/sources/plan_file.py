@@ -286,7 +286,8 @@ def plan_to_data(plan: Plan, *, recipes_json: str | None = None) -> dict[str, An
     }
     if profile.target_overrides:
         profile_data["targets"] = {
-            key: _json_number(value) for key, value in profile.target_overrides.items()
+            # Sorted: the canonical form must not depend on where the plan came from.
+            key: _json_number(value) for key, value in sorted(profile.target_overrides.items())
         }
     data: dict[str, Any] = {"format": PLAN_FORMAT}
     if plan.name is not None:
