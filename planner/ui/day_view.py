@@ -74,6 +74,13 @@ def entry_values(food: Food | None, entry: Entry) -> tuple[float | None, dict[st
     return grams, values
 
 
+def tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    return button
+
+
 class DayModel(QAbstractItemModel):
     """Meals and entries of one day of the document's plan."""
 
@@ -134,18 +141,18 @@ class DayModel(QAbstractItemModel):
 
     # -- addressing ----------------------------------------------------------------
 
-    def meal_of(self, index: QModelIndex) -> int | None:
+    def meal_of(self, index: AnyIndex) -> int | None:
         """Position of the meal an index belongs to (a meal row or one of its entries)."""
         if not index.isValid():
             return None
         return index.row() if index.internalId() == _MEAL_ROW else index.internalId() - 1
 
-    def entry_position(self, index: QModelIndex) -> tuple[int, int] | None:
+    def entry_position(self, index: AnyIndex) -> tuple[int, int] | None:
         if not index.isValid() or index.internalId() == _MEAL_ROW:
             return None
         return index.internalId() - 1, index.row()
 
-    def entry_at(self, index: QModelIndex) -> Entry | None:
+    def entry_at(self, index: AnyIndex) -> Entry | None:
         position = self.entry_position(index)
         if position is None:
             return None
@@ -308,7 +315,7 @@ class DayModel(QAbstractItemModel):
         if not data.hasFormat(FOOD_MIME):
             return False
         text = bytes(data.data(FOOD_MIME).data()).decode("utf-8", "replace").strip()
-        meal = self.meal_of(QModelIndex(parent)) if parent.isValid() else 0
+        meal = self.meal_of(parent) if parent.isValid() else 0
         try:
             ref = FoodRef.parse(text)
         except ValueError:
@@ -328,7 +335,7 @@ class UnitDelegate(QStyledItemDelegate):
         self.model = model
 
     def createEditor(self, parent: QWidget, option: Any, index: AnyIndex) -> QWidget:  # noqa: N802
-        entry = self.model.entry_at(QModelIndex(index))
+        entry = self.model.entry_at(index)
         food = self.model.document.food(entry.food) if entry else None
         combo = QComboBox(parent)
         units = list(unit_names(food)) if food else ["g"]
@@ -361,16 +368,14 @@ class DayView(QWidget):
         self.document = document
         self.model = DayModel(document, when)
 
-        self.previous_button = QToolButton(text="◀")
-        self.previous_button.setToolTip("Previous day (Alt+Left)")
-        self.next_button = QToolButton(text="▶")
-        self.next_button.setToolTip("Next day (Alt+Right)")
+        self.previous_button = tool_button("◀", "Previous day (Alt+Left)")
+        self.next_button = tool_button("▶", "Next day (Alt+Right)")
         self.date_label = QLabel()
         font = self.date_label.font()
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.date_label.setFont(font)
-        self.today_button = QToolButton(text="Today")
+        self.today_button = tool_button("Today", "Go to today")
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.today_button.clicked.connect(lambda: self.set_date(dt.date.today()))

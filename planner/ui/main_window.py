@@ -138,9 +138,11 @@ class MainWindow(QMainWindow):
         # One group, one stack per open plan: the actions follow the active stack and
         # never outlive it (a plain connection broke when a closed plan's stack died).
         self.undo_group = QUndoGroup(self)
-        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
+        undo = self.undo_group.createUndoAction(self, "&Undo")
+        redo = self.undo_group.createRedoAction(self, "&Redo")
+        assert undo is not None and redo is not None
+        self.undo_action, self.redo_action = undo, redo
         self.undo_action.setShortcut(QKeySequence(key.Undo))
-        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence(key.Redo))
         self.copy_day_action = self._action(
             "&Copy day to…", lambda: self.copy_to_days(self._shown_date(), None), "Ctrl+Shift+C"
@@ -193,7 +195,7 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main toolbar")
         toolbar.setObjectName("main_toolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (
+        toolbar_actions: tuple[QAction | None, ...] = (
             self.undo_action,
             self.redo_action,
             None,
@@ -205,11 +207,12 @@ class MainWindow(QMainWindow):
             None,
             self.import_action,
             self.export_action,
-        ):
-            if action is None:
+        )
+        for item in toolbar_actions:
+            if item is None:
                 toolbar.addSeparator()
             else:
-                toolbar.addAction(action)
+                toolbar.addAction(item)
         self.addToolBar(toolbar)
 
     def _set_plan_actions_enabled(self, enabled: bool) -> None:
@@ -326,7 +329,8 @@ class MainWindow(QMainWindow):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            widget.deleteLater()
+            if widget is not None:
+                widget.deleteLater()
         self.tabs.addTab(self.day_view, "Day")
         self.tabs.addTab(self.week_view, "Week")
         self.tabs.setCurrentIndex(max(index, 0))

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 from planner.core.analysis import Analysis
 from planner.core.plan import DEFAULT_MEALS, Day
 from planner.core.targets import Targets
-from planner.ui.day_view import format_amount
+from planner.ui.day_view import format_amount, tool_button
 from planner.ui.document import PlanDocument
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -253,14 +252,12 @@ class WeekView(QWidget):
         self.document = document
         self.model = WeekModel(document, when)
 
-        self.previous_button = QToolButton(text="◀")
-        self.previous_button.setToolTip("Previous week")
-        self.next_button = QToolButton(text="▶")
-        self.next_button.setToolTip("Next week")
+        self.previous_button = tool_button("◀", "Previous week")
+        self.next_button = tool_button("▶", "Next week")
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("'Week of' ddd d MMM yyyy")
-        self.this_week_button = QToolButton(text="This week")
+        self.this_week_button = tool_button("This week", "Go to the current week")
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(1))
         self.this_week_button.clicked.connect(lambda: self.set_week(dt.date.today()))
