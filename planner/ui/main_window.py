@@ -322,6 +322,7 @@ class MainWindow(QMainWindow):
         self.day_view.date_changed.connect(self._on_day_changed)
         self.day_view.copy_requested.connect(self.copy_to_days)
         self.day_view.message.connect(self._show_message)
+        self.day_view.model.food_dropped.connect(self._add_dropped_food)
         self.week_view.day_activated.connect(self._open_day)
         self.week_view.copy_requested.connect(self.copy_to_days)
         self.week_view.week_changed.connect(lambda _start: self._refresh())
@@ -408,6 +409,11 @@ class MainWindow(QMainWindow):
             self._show_message(f"Added {food.name} to {meal_name}.")
             self.day_view.select_meal(meal)
         return added
+
+    def _add_dropped_food(self, ref: FoodRef, meal: int) -> None:
+        if self.day_view is not None:
+            self.day_view.select_meal(meal)
+        self.add_food(ref)
 
     def copy_to_days(self, source: dt.date, meal: int | None) -> None:
         if self.document is None:

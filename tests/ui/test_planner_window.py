@@ -161,3 +161,19 @@ def test_screenshots(qtbot, window, tmp_path) -> None:
     assert window.grab().save(str(tmp_path / "window_week.png"))
     assert window.tabs.currentWidget() is window.week_view
     assert window.isVisible() and window.windowState() != Qt.WindowState.WindowMinimized
+
+
+def test_dropping_a_food_on_a_meal_adds_it_there(qtbot, window) -> None:
+    from PySide6.QtCore import QMimeData
+
+    from planner.ui.day_view import FOOD_MIME
+
+    model = window.day_view.model
+    data = QMimeData()
+    data.setData(FOOD_MIME, b"usda:11457")
+    dinner = model.index(2, 0)
+    count = len(window.document.day(window.day_view.when).meals[2].entries)
+    assert model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, dinner)
+    dinner_entries = window.document.day(window.day_view.when).meals[2].entries
+    assert len(dinner_entries) == count + 1
+    assert (dinner_entries[-1].food.source_id, dinner_entries[-1].unit) == ("11457", "cup")
