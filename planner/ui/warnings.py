@@ -93,7 +93,8 @@ def scope_text(finding: Finding) -> str:
     """``Week average`` or the finding's day, ``Mon 23 Nov``."""
     if finding.day is None:
         return "Week average"
-    return QLocale().toString(QDate(finding.day.year, finding.day.month, finding.day.day), "ddd d MMM")
+    day = QDate(finding.day.year, finding.day.month, finding.day.day)
+    return QLocale().toString(day, "ddd d MMM")
 
 
 def ordered_findings(
