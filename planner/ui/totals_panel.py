@@ -587,8 +587,8 @@ class TotalsPanel(QWidget):
         elif self._day is None:
             caption = "No day selected"
         else:
-            day = QDate(self._day.year, self._day.month, self._day.day)
-            name = QLocale().toString(day, "ddd d MMM yyyy")
+            shown = QDate(self._day.year, self._day.month, self._day.day)
+            name = QLocale().toString(shown, "ddd d MMM yyyy")
             try:
                 day = analysis.day(self._day)
             except KeyError:
