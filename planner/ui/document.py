@@ -30,7 +30,10 @@ class PlanEdit(QUndoCommand):
     """One edit of the plan: before and after values; the document does the saving."""
 
     def __init__(self, document: PlanDocument, before: Plan, after: Plan, text: str) -> None:
-        super().__init__(text)
+        # Qt: before the newline the full text (undo history), after it the short
+        # action text of the Undo/Redo buttons.
+        short = text if len(text) <= 40 else text[:39].rstrip(" ,") + "…"
+        super().__init__(f"{text}\n{short}")
         self.document = document
         self.before = before
         self.after = after

@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 4)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([380, 760, 330])
+        self.splitter.setSizes([480, 690, 330])
         sizes = self.settings.value("window/splitter")
         if isinstance(sizes, QByteArray):
             self.splitter.restoreState(sizes)

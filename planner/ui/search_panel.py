@@ -448,7 +448,9 @@ class FoodSearchPanel(QWidget):
         table.setDefaultDropAction(Qt.DropAction.CopyAction)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # USDA names share long prefixes ("Seeds, pumpkin and squash seeds, ..."): cut
+        # in the middle so the part that tells them apart stays visible.
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)

@@ -75,7 +75,9 @@ def test_search_add_edit_undo_redo(qtbot, window) -> None:
     assert magnesium_total(window) == pytest.approx(before + 592 * 1.29)
     codes = {f.code for f in window.document.analysis.day(window.day_view.when).findings}
     assert "vitd_high_mg_low" not in codes
-    assert window.undo_action.text() == f"&Undo Add {window.foods.get(hit.ref).name}"
+    name = window.foods.get(hit.ref).name
+    assert window.undo_action.text() == f"&Undo Add {name}"[: len("&Undo ") + 39].rstrip(" ,") + "…"
+    assert window.document.undo_stack.command(0).text() == f"Add {name}"
     assert window.undo_action.isEnabled() and not window.redo_action.isEnabled()
 
     window.undo_action.trigger()
