@@ -7,6 +7,7 @@ copied for each test that needs one (a real file, WAL mode, the real dataset).
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from collections.abc import Iterator
@@ -61,11 +62,87 @@ def db_path(loaded_db_file: Path, isolated_paths: Path) -> Path:
     return target
 
 
+#: A PostgreSQL server for the database and services tests, e.g.
+#: ``postgresql+psycopg://postgres@127.0.0.1:55432/postgres`` (.ci/run starts one).
+PG_URL = os.environ.get("PLANNER_TEST_PG_URL")
+#: Test folders whose ``db`` tests run on every backend.
+BACKEND_FOLDERS = ("db", "services")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the database and services tests on SQLite and on PostgreSQL."""
+    if "db" not in metafunc.fixturenames:
+        return
+    folder = Path(str(metafunc.definition.fspath)).parent.name
+    sqlite_only = metafunc.definition.get_closest_marker("sqlite_only") is not None
+    if folder in BACKEND_FOLDERS and not sqlite_only:
+        backends = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+    else:
+        backends = ["sqlite"]
+    metafunc.parametrize("backend", backends, scope="function")
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    """A PostgreSQL database with the schema and the shipped dataset, built once."""
+    if not PG_URL:
+        pytest.skip("PLANNER_TEST_PG_URL is not set (no PostgreSQL server for this run)")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from planner.services.database import Database, ensure_food_data
+
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS planner_template"))
+        connection.execute(text("CREATE DATABASE planner_template"))
+    admin.dispose()
+    url = make_url(PG_URL).set(database="planner_template").render_as_string(False)
+    db = Database.open(url)
+    ensure_food_data(db)
+    db.close()
+    return "planner_template"
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[object]:
-    """An open :class:`planner.services.database.Database` over a loaded copy."""
+def pg_url(pg_template: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A private PostgreSQL database cloned from the loaded template."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    assert PG_URL is not None
+    name = f"planner_test_{os.getpid()}_{next(_PG_COUNTER)}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE {pg_template}'))
+    yield make_url(PG_URL).set(database=name).render_as_string(False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+_PG_COUNTER = itertools.count()
+
+
+@pytest.fixture
+def backend() -> str:
+    """Overridden by parametrisation; tests outside db/services run on SQLite."""
+    return "sqlite"
+
+
+@pytest.fixture
+def db(backend: str, request: pytest.FixtureRequest) -> Iterator[object]:
+    """An open :class:`planner.services.database.Database` over a loaded copy.
+
+    SQLite: a copy of the loaded file at this test's data directory. PostgreSQL: a
+    private database cloned from the loaded template (tests in db/ and services/).
+    """
     from planner.services.database import Database
 
-    database = Database.open(f"sqlite:///{db_path}")
+    if backend == "postgresql":
+        url = request.getfixturevalue("pg_url")
+    else:
+        url = f"sqlite:///{request.getfixturevalue('db_path')}"
+    database = Database.open(url)
     yield database
     database.close()

@@ -19,10 +19,11 @@ from sqlalchemy import (
     Row,
     Table,
     bindparam,
-    cast,
+    case,
     delete,
     func,
     insert,
+    or_,
     select,
     text,
     update,
@@ -142,11 +143,10 @@ class FoodRepository:
         elif dialect == "postgresql":
             vector = func.to_tsvector(text_config(), FoodRecord.name)
             query = func.to_tsquery(text_config(), tsquery(tokens))
+            # ts_rank is 0..1; the start bonuses mirror the SQLite ranking's.
+            rank = func.ts_rank(vector, query) + _starts_with_bonus(tokens)
             statement = base.where(vector.op("@@")(query)).order_by(
-                func.ts_rank(vector, query).desc()
-                + _starts_with_bonus(tokens[0]),
-                func.length(FoodRecord.name),
-                FoodRecord.name,
+                rank.desc(), func.length(FoodRecord.name), FoodRecord.name
             )
         else:
             # Any other database: every token as a case-insensitive substring.
@@ -329,9 +329,12 @@ def text_config() -> Any:
     return text("'simple'::regconfig")
 
 
-def _starts_with_bonus(first_token: str) -> Any:
-    escaped = first_token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return cast(FoodRecord.name.ilike(f"{escaped}%", escape="\\"), Float())
+def _starts_with_bonus(tokens: Sequence[str]) -> Any:
+    """2 when the name starts with the first word, 1 with another word, else 0."""
+    # Tokens hold letters and digits only, never LIKE wildcards.
+    first = FoodRecord.name.ilike(f"{tokens[0]}%")
+    other = or_(*(FoodRecord.name.ilike(f"{token}%") for token in tokens))
+    return case((first, 2.0), (other, 1.0), else_=0.0)
 
 
 def text_ranked_sqlite(tokens: Sequence[str]) -> Any:

@@ -40,7 +40,10 @@ def _food_rows(db: Database) -> int:
 
 
 def _fts_is_intact(db: Database) -> None:
-    # Raises if the external-content index and the food table disagree.
+    # Raises if the external-content index and the food table disagree. PostgreSQL
+    # indexes an expression of the food table itself: nothing there can disagree.
+    if db.engine.dialect.name != "sqlite":
+        return
     check = "INSERT INTO food_fts(food_fts, rank) VALUES ('integrity-check', 1)"
     with db.engine.begin() as connection:
         connection.execute(text(check))
@@ -85,6 +88,7 @@ def test_search_finds_every_food_holding_the_word(db: Database) -> None:
     assert {h.ref.source_id for h in hits} == expected
 
 
+@pytest.mark.sqlite_only  # PostgreSQL's 'simple' configuration keeps accents (README)
 def test_diacritics_are_folded(db: Database) -> None:
     service = FoodService(db)
     plain = service.search("cafe")

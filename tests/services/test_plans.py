@@ -205,7 +205,7 @@ def test_creating_a_plan_with_an_unknown_food_stores_nothing(
 
 
 def test_save_rewrites_only_the_changed_day(
-    service: PlanService, week: SavedPlan, db_path: Path
+    service: PlanService, week: SavedPlan, db: Database
 ) -> None:
     wednesday = week.plan.days[2]
     edited = wednesday.add_entry(0, Entry(SPINACH, 60, "g"))
@@ -213,7 +213,7 @@ def test_save_rewrites_only_the_changed_day(
     saved = service.save(week, week.plan.with_day(edited))
 
     assert saved.revision == 2
-    reopened = Database.open(f"sqlite:///{db_path}")
+    reopened = Database.open(db.engine.url.render_as_string(hide_password=False))
     try:
         stored = PlanService(reopened).get(week.id)
     finally:
@@ -247,7 +247,7 @@ def test_save_of_an_unchanged_plan_writes_no_day(
 
 
 def test_save_stores_header_supplements_and_removed_days(
-    service: PlanService, week: SavedPlan, db_path: Path
+    service: PlanService, week: SavedPlan, db: Database
 ) -> None:
     sunday = week.plan.days[-1].date
     weekly = Supplement("Vitamin D3 50000 IU", "vitamin_d", 50000, "IU", "weekly", "sun")
@@ -259,7 +259,7 @@ def test_save_stores_header_supplements_and_removed_days(
 
     service.save(week, new)
 
-    reopened = Database.open(f"sqlite:///{db_path}")
+    reopened = Database.open(db.engine.url.render_as_string(hide_password=False))
     try:
         stored = PlanService(reopened).get(week.id).plan
         summary = PlanService(reopened).list()[0]
@@ -364,13 +364,13 @@ _KILLED_SAVE = textwrap.dedent(
 
 
 def test_a_save_killed_midway_leaves_the_plan_as_it_was(
-    service: PlanService, week: SavedPlan, db: Database, db_path: Path
+    service: PlanService, week: SavedPlan, db: Database
 ) -> None:
     rows = _rows(db)
     db.engine.dispose()  # no connection of ours holds the file while the other writes
 
     result = subprocess.run(
-        [sys.executable, "-c", _KILLED_SAVE, f"sqlite:///{db_path}", str(week.id)],
+        [sys.executable, "-c", _KILLED_SAVE, db.engine.url.render_as_string(False), str(week.id)],
         capture_output=True,
         text=True,
         env=os.environ.copy(),
