@@ -264,6 +264,144 @@ def cmd_plans_delete(ctx: Context) -> int:
     return EXIT_OK
 
 
+def swap_json(swap: Any) -> dict[str, Any]:
+    return {
+        "food": str(swap.food.ref),
+        "name": swap.food.name,
+        "amount": swap.amount,
+        "unit": swap.unit,
+        "grams": round(swap.grams, 1),
+        "magnesium_gain_mg": round(swap.magnesium_gain_mg, 1),
+        "energy_change_kcal": None
+        if swap.energy_change_kcal is None
+        else round(swap.energy_change_kcal, 1),
+        "changes": {k: round(v, 2) for k, v in swap.changes.items()},
+        "group": swap.group,
+        "summary": swap.summary,
+    }
+
+
+def cmd_swaps(ctx: Context) -> int:
+    from planner.core.swaps import SwapOptions
+    from planner.services.swaps import SwapService
+
+    args = ctx.args
+    options = SwapOptions(keep=args.keep, limit=args.limit, include_excluded=args.all_foods)
+    found = SwapService(ctx.db).suggest(args.food, args.amount, args.unit, options)
+    if args.json:
+        ctx.emit_json(
+            {
+                "food": str(found.food.ref),
+                "name": found.food.name,
+                "amount": found.amount,
+                "unit": found.unit,
+                "grams": found.grams,
+                "swap_group": found.group,
+                "swaps": [swap_json(s) for s in found.swaps],
+            }
+        )
+        return EXIT_OK
+    print(
+        f"{found.food.name}, {found.amount:g} {found.unit} ({found.grams:g} g)"
+        f" — swap group: {found.group or 'none'}",
+        file=ctx.out,
+    )
+    if not found.swaps:
+        print("No swap raises magnesium for this food.", file=ctx.out)
+    for number, swap in enumerate(found.swaps, start=1):
+        print(f"{number:>2}. {swap.amount:g} {swap.unit} {swap.food.name}", file=ctx.out)
+        print(f"    {swap.summary}", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_optimize(ctx: Context) -> int:
+    from planner.core.optimize import OptimizerSettings
+    from planner.services.plans import PlanService
+    from planner.services.swaps import SwapService
+    from planner.sources.plan_file import dump_plan
+
+    args = ctx.args
+    loaded = PlanService(ctx.db).load_file_text(read_plan_file(args.file))
+    settings = OptimizerSettings(max_changes_per_day=args.max_changes)
+    result = SwapService(ctx.db).optimize(loaded.plan, dict(loaded.foods), settings)
+    if args.output:
+        Path(args.output).write_text(
+            dump_plan(result.plan, recipes_json=loaded.recipes_json), encoding="utf-8"
+        )
+    planned = [d for d in result.days if d.reason != "nothing planned"]
+    if args.json:
+        ctx.emit_json(
+            {
+                "changes": [
+                    {
+                        "date": c.date.isoformat(),
+                        "meal": c.meal_name,
+                        "kind": c.kind,
+                        "before": {"food": str(c.before.food), "amount": c.before.amount,
+                                   "unit": c.before.unit, "name": c.before_food_name},
+                        "after": {"food": str(c.after.food), "amount": c.after.amount,
+                                  "unit": c.after.unit, "name": c.after_food_name},
+                        "magnesium_change_mg": round(c.magnesium_change_mg, 1),
+                        "energy_change_kcal": round(c.energy_change_kcal, 1),
+                        "description": c.description,
+                    }
+                    for c in result.changes
+                ],
+                "days": [
+                    {
+                        "date": d.date.isoformat(),
+                        "target": d.target,
+                        "fixed": d.fixed,
+                        "reason": d.reason,
+                        "magnesium_before_mg": round(d.magnesium_before, 1),
+                        "magnesium_after_mg": round(d.magnesium_after, 1),
+                        "energy_before_kcal": round(d.energy_before, 1),
+                        "energy_after_kcal": round(d.energy_after, 1),
+                    }
+                    for d in result.days
+                ],
+                "output": args.output,
+            }
+        )
+        return EXIT_OK
+    for day in planned:
+        status = "fixed" if day.fixed else "not fixed"
+        print(
+            f"{day.date:%a %Y-%m-%d}: magnesium {day.magnesium_before:.0f} -> "
+            f"{day.magnesium_after:.0f} mg, energy {day.energy_before:.0f} -> "
+            f"{day.energy_after:.0f} kcal ({status})",
+            file=ctx.out,
+        )
+        for change in result.changes_on(day.date):
+            print(f"    {change.description}", file=ctx.out)
+        if day.reason and not day.fixed:
+            print(f"    {day.reason}", file=ctx.out)
+    if not result.changes:
+        print("No change needed or possible.", file=ctx.out)
+    if args.output:
+        print(f"Wrote the changed plan to {args.output}.", file=ctx.out)
+    return EXIT_OK
+
+
+def _amount(text: str) -> float:
+    from planner.core.units import AmountError, parse_amount
+
+    try:
+        return parse_amount(text)
+    except AmountError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _changes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= 20:
+        raise argparse.ArgumentTypeError("changes per day must be between 0 and 20")
+    return value
+
+
 def cmd_import_usda(ctx: Context) -> int:
     service = FoodService(ctx.db)
     count = service.import_usda(ctx.args.directory, ctx._progress("Importing"))
@@ -332,6 +470,34 @@ def build_parser() -> argparse.ArgumentParser:
     export_plan.add_argument("plan_id", type=int, metavar="PLAN")
     export_plan.add_argument("-o", "--output", metavar="FILE", help="default: stdout")
     export_plan.set_defaults(handler=cmd_export_plan)
+
+    swaps = commands.add_parser(
+        "swaps", parents=[json_flag], help="magnesium-rich swaps for an amount of a food"
+    )
+    swaps.add_argument("food", help="food reference, e.g. usda:20045")
+    swaps.add_argument("--amount", type=_amount, default=100.0, help="default 100")
+    swaps.add_argument("--unit", default="g", help="g, oz, cup, slice, ... (default g)")
+    swaps.add_argument(
+        "--keep", choices=("energy", "grams"), default="energy",
+        help="keep the energy (default) or the weight of the entry",
+    )
+    swaps.add_argument("--limit", type=_limit, default=10, metavar="N")
+    swaps.add_argument(
+        "--all-foods", action="store_true",
+        help="also suggest baby, fast-food, restaurant and American Indian/Alaska Native foods",
+    )
+    swaps.set_defaults(handler=cmd_swaps)
+
+    optimize = commands.add_parser(
+        "optimize", parents=[json_flag],
+        help="fewest swaps and portion changes that bring each day to the magnesium RDA",
+    )
+    optimize.add_argument("file", help="a planner.plan/1 file ('-' for stdin)")
+    optimize.add_argument("-o", "--output", metavar="FILE", help="write the changed plan here")
+    optimize.add_argument(
+        "--max-changes", type=_changes, default=3, metavar="N", help="per day (default 3)"
+    )
+    optimize.set_defaults(handler=cmd_optimize)
 
     plans = commands.add_parser("plans", help="list or delete stored plans")
     plan_commands = plans.add_subparsers(dest="plans_command", metavar="ACTION", required=True)

@@ -194,6 +194,39 @@ class FoodRepository:
     def _group_names(self) -> dict[str, str]:
         return dict(self.session.execute(select(FoodGroupRecord.code, FoodGroupRecord.name)).all())
 
+    def all_foods(self) -> list[Food]:
+        """Every food with its portions, in two plain queries (for the swap index)."""
+        group_names = self._group_names()
+        portions: dict[int, list[Portion]] = {}
+        for row in self.session.execute(
+            select(_portion.c.food_id, _portion.c.amount, _portion.c.description, _portion.c.grams)
+            .order_by(_portion.c.food_id, _portion.c.seq)
+        ):
+            portions.setdefault(row.food_id, []).append(
+                Portion(row.amount, row.description, row.grams)
+            )
+        columns = [_food.c[key] for key in NUTRIENT_KEYS]
+        statement = select(
+            _food.c.id, _food.c.source, _food.c.source_id, _food.c.name, _food.c.group_code,
+            _food.c.attribution, *columns,
+        ).order_by(_food.c.id)
+        foods = []
+        for row in self.session.execute(statement):
+            values = {key: row[6 + index] for index, key in enumerate(NUTRIENT_KEYS)}
+            foods.append(
+                Food(
+                    ref=FoodRef(row.source, row.source_id),
+                    name=row.name,
+                    group_code=row.group_code,
+                    group_name=group_names.get(row.group_code) if row.group_code else None,
+                    nutrients=nutrient_map(values),
+                    portions=tuple(portions.get(row.id, ())),
+                    id=row.id,
+                    attribution=row.attribution,
+                )
+            )
+        return foods
+
     def count(self, source: str | None = None) -> int:
         statement = select(func.count()).select_from(FoodRecord)
         if source is not None:

@@ -359,6 +359,8 @@ class DayView(QWidget):
     date_changed = Signal(object)
     #: The user asked to copy the shown day (or a meal of it) elsewhere: (date, meal or None).
     copy_requested = Signal(object, object)
+    #: The user asked for magnesium swaps of an entry: (date, meal, entry).
+    swaps_requested = Signal(object, int, int)
     message = Signal(str)
 
     def __init__(
@@ -415,6 +417,12 @@ class DayView(QWidget):
         self.supplements_label.setWordWrap(True)
         self.supplements_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.swaps_action = QAction("Magnesium swaps…", self)
+        self.swaps_action.setShortcut(QKeySequence("Ctrl+W"))
+        self.swaps_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.swaps_action.triggered.connect(self.request_swaps)
+        self.tree.addAction(self.swaps_action)
+
         self.delete_action = QAction("Remove entry", self)
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -462,6 +470,11 @@ class DayView(QWidget):
     def select_meal(self, meal: int) -> None:
         self.tree.setCurrentIndex(self.model.meal_index_at(meal))
 
+    def request_swaps(self) -> None:
+        position = self.model.entry_position(self.tree.currentIndex())
+        if position is not None:
+            self.swaps_requested.emit(self.when, *position)
+
     def remove_selected(self) -> None:
         position = self.model.entry_position(self.tree.currentIndex())
         if position is not None:
@@ -475,6 +488,9 @@ class DayView(QWidget):
         position = self.model.entry_position(index)
         menu = QMenu(self)
         if position is not None:
+            menu.addAction(
+                "Magnesium swaps…", lambda: self.swaps_requested.emit(self.when, *position)
+            )
             menu.addAction("Remove entry", lambda: self.document.remove_entry(self.when, *position))
             move = menu.addMenu("Move to")
             for target, other in enumerate(self.model.day.meals):

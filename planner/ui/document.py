@@ -21,6 +21,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from planner.core.analysis import Analysis
 from planner.core.foods import Food, FoodRef
+from planner.core.optimize import Change
 from planner.core.plan import Day, Entry, Meal, Plan, Profile, Supplement
 from planner.services.foods import FoodService
 from planner.services.plans import PlanService, SavedPlan
@@ -141,6 +142,33 @@ class PlanDocument(QObject):
         food = self.foods.get(entry.food)
         label = food.name if food else str(entry.food)
         return self.edit(self.with_day(day.replace_meal(meal_index, meal)), f"Change {label}")
+
+    def swap_entry(
+        self, when: dt.date, meal_index: int, index: int, food: Food, amount: float, unit: str
+    ) -> bool:
+        """Replace an entry by another food (a magnesium swap): one undo step."""
+        day = self.day(when)
+        old = day.meals[meal_index].entries[index]
+        old_food = self.foods.get(old.food)
+        meal = day.meals[meal_index].replace_entry(index, Entry(food.ref, amount, unit))
+        new = self.with_day(day.replace_meal(meal_index, meal))
+        label = f"Swap {old_food.name if old_food else old.food} for {food.name}"
+        return self.edit(new, label, [food])
+
+    def apply_changes(self, changes: Iterable[Change], foods: Iterable[Food]) -> bool:
+        """Apply optimizer changes (each replaces one entry in place): one undo step."""
+        plan = self.plan
+        count = 0
+        for change in changes:
+            day = self.day_in(plan, change.date)
+            meal = day.meals[change.meal_index]
+            after = Entry(change.after.food, change.after.amount, change.after.unit)
+            day = day.replace_meal(change.meal_index, meal.replace_entry(change.entry_index, after))
+            plan = plan.with_day(day)
+            count += 1
+        if not count:
+            return True
+        return self.edit(plan, f"Fix magnesium ({count} change{'s' if count != 1 else ''})", foods)
 
     def remove_entry(self, when: dt.date, meal_index: int, index: int) -> bool:
         day = self.day(when)

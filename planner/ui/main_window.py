@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -36,6 +37,7 @@ from planner.core.units import grams_for, portion_unit_name
 from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodService
 from planner.services.plans import PlanService, dri_tables
+from planner.services.swaps import SwapService
 from planner.ui.day_view import DayView
 from planner.ui.document import PlanDocument
 from planner.ui.tasks import TaskRunner
@@ -94,6 +96,8 @@ class MainWindow(QMainWindow):
         self.week_view: WeekView | None = None
         self.tasks = TaskRunner(self)
         self._progress: QProgressDialog | None = None
+        #: The dialog shown last (tests drive it through this).
+        self.last_dialog: QDialog | None = None
         self.settings = QSettings(
             str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat
         )
@@ -160,6 +164,14 @@ class MainWindow(QMainWindow):
         self.supplements_action = self._action(
             "&Supplements…", self.edit_supplements, "Ctrl+Shift+S", "Vitamin D and magnesium"
         )
+        self.fix_action = self._action(
+            "&Fix magnesium this week…", self.fix_magnesium, "Ctrl+M",
+            "The fewest swaps that bring each day of the week to your magnesium target",
+        )
+        self.swaps_action = self._action(
+            "Magnesium s&waps for the entry…", self._swaps_for_selection, None,
+            "Foods of the same kind with more magnesium",
+        )
         self.about_action = self._action("&About planner", self.show_about)
 
     def _build_menus(self) -> None:
@@ -189,6 +201,9 @@ class MainWindow(QMainWindow):
         plan_menu = bar.addMenu("&Plan")
         plan_menu.addAction(self.profile_action)
         plan_menu.addAction(self.supplements_action)
+        plan_menu.addSeparator()
+        plan_menu.addAction(self.swaps_action)
+        plan_menu.addAction(self.fix_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -204,6 +219,7 @@ class MainWindow(QMainWindow):
             None,
             self.profile_action,
             self.supplements_action,
+            self.fix_action,
             None,
             self.import_action,
             self.export_action,
@@ -221,7 +237,7 @@ class MainWindow(QMainWindow):
             self.import_action, self.export_action, self.copy_day_action,
             self.day_tab_action, self.week_tab_action, self.previous_day_action,
             self.next_day_action, self.find_action, self.profile_action,
-            self.supplements_action,
+            self.supplements_action, self.fix_action, self.swaps_action,
         ):
             action.setEnabled(enabled)
 
@@ -256,6 +272,10 @@ class MainWindow(QMainWindow):
         self.db, first_plan = result
         self.foods = FoodService(self.db)
         self.plans = PlanService(self.db)
+        self.swaps = SwapService(self.db)
+        # Sort the foods into swap groups now, off the GUI thread, so the first
+        # "Magnesium swaps" answers at once.
+        self.tasks.start(self.swaps.index, lambda _index: None, lambda _exc: None)
         self._build_workspace()
         last = self.settings.value("plan/last")
         known = {p.id for p in self.plans.list()}
@@ -323,6 +343,7 @@ class MainWindow(QMainWindow):
         self.day_view.copy_requested.connect(self.copy_to_days)
         self.day_view.message.connect(self._show_message)
         self.day_view.model.food_dropped.connect(self._add_dropped_food)
+        self.day_view.swaps_requested.connect(self.show_swaps)
         self.week_view.day_activated.connect(self._open_day)
         self.week_view.copy_requested.connect(self.copy_to_days)
         self.week_view.week_changed.connect(lambda _start: self._refresh())
@@ -409,6 +430,74 @@ class MainWindow(QMainWindow):
             self._show_message(f"Added {food.name} to {meal_name}.")
             self.day_view.select_meal(meal)
         return added
+
+    def _swaps_for_selection(self) -> None:
+        if self.day_view is not None:
+            self.tabs.setCurrentIndex(0)
+            self.day_view.request_swaps()
+
+    def show_swaps(self, when: dt.date, meal: int, index: int) -> None:
+        """Suggest magnesium-rich swaps for an entry (computed off the GUI thread)."""
+        if self.document is None:
+            return
+        entry = self.document.day(when).meals[meal].entries[index]
+        food = self.document.food(entry.food)
+        if food is None:
+            return
+        self._show_message(f"Looking for magnesium swaps for {food.name}…")
+        self.tasks.start(
+            lambda: self.swaps.suggest(food, entry.amount, entry.unit),
+            lambda found: self._offer_swaps(when, meal, index, found),
+            self._task_failed,
+        )
+
+    def _offer_swaps(self, when: dt.date, meal: int, index: int, found: Any) -> None:
+        from planner.ui.swaps_dialog import SwapsDialog, format_amount
+
+        self.statusBar().clearMessage()
+        title = f"{format_amount(found.amount)} {found.unit} {found.food.name}"
+        dialog = SwapsDialog(title, found.swaps, found.group, self)
+        self.last_dialog = dialog
+        if dialog.exec() and (swap := dialog.chosen()) is not None and self.document:
+            self.document.swap_entry(when, meal, index, swap.food, swap.amount, swap.unit)
+
+    def fix_magnesium(self) -> None:
+        """Run the week optimizer on the shown week, off the GUI thread."""
+        if self.document is None or self.week_view is None:
+            return
+        start = self.week_view.start if self.tabs.currentIndex() == 1 else (
+            self._shown_date() - dt.timedelta(days=self._shown_date().weekday())
+        )
+        week = {start + dt.timedelta(days=n) for n in range(7)}
+        plan = self.document.plan
+        days = tuple(day for day in plan.days if day.date in week)
+        if not any(not day.is_empty for day in days):
+            self._show_message("Nothing is planned this week.")
+            return
+        sub_plan = Plan(plan.profile, days, plan.supplements, plan.name)
+        foods = dict(self.document.foods)
+        self._show_message("Looking for the fewest changes that fix magnesium this week…")
+        self.fix_action.setEnabled(False)
+        self.tasks.start(
+            lambda: self.swaps.optimize(sub_plan, foods),
+            self._offer_fixes,
+            self._task_failed,
+        )
+
+    def _offer_fixes(self, result: Any) -> None:
+        from planner.ui.swaps_dialog import OptimizeDialog
+
+        self.fix_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        dialog = OptimizeDialog(result, self)
+        self.last_dialog = dialog
+        if dialog.exec() and self.document is not None:
+            self.document.apply_changes(dialog.selected_changes(), result.foods.values())
+
+    def _task_failed(self, exc: BaseException) -> None:
+        self.fix_action.setEnabled(True)
+        self.statusBar().clearMessage()
+        QMessageBox.warning(self, "planner", f"That did not work:\n\n{exc}")
 
     def _add_dropped_food(self, ref: FoodRef, meal: int) -> None:
         if self.day_view is not None:
