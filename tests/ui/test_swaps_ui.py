@@ -134,7 +134,9 @@ def test_fix_magnesium_in_part(qtbot, window) -> None:
     before = window.document.plan
     when_dialog_shown(window, keep_one_day)
     window.fix_action.trigger()
-    qtbot.waitUntil(lambda: bool(applied) and window.document.undo_stack.count() == 1, timeout=30000)
+    qtbot.waitUntil(
+        lambda: bool(applied) and window.document.undo_stack.count() == 1, timeout=30000
+    )
     changed = [
         d.date for d in window.document.plan.days
         if d.meals != before.day(d.date).meals
