@@ -80,8 +80,9 @@ class SwapService:
             food = FoodService(self.db).get(food)
         grams = grams_for(food, amount, unit)
         groups = swap_groups()
-        include_excluded = options.include_excluded if options else False
-        group = groups.group_of(food.name, food.group_code, include_excluded=include_excluded)
+        # The entry's own group is looked up with exclusions off, as find_swaps does: a
+        # fast-food entry still belongs to its kind (only suggestions are filtered).
+        group = groups.group_of(food.name, food.group_code, include_excluded=True)
         swaps = find_swaps(food, grams, self.index(), groups, options or SwapOptions())
         return SwapSuggestions(
             food, amount, unit, grams, group.label if group else None, tuple(swaps)
