@@ -12,6 +12,10 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--self-test"]:
+        from planner.selftest import main as self_test
+
+        return self_test()
     if args:
         from planner import cli
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from planner import __version__
+from planner import __version__, paths
 
 
 def run() -> int:
@@ -15,6 +16,8 @@ def run() -> int:
     app.setApplicationName("planner")
     app.setOrganizationName("planner")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("planner")
+    app.setWindowIcon(QIcon(str(paths.resource("planner.svg"))))
 
     from planner.ui.main_window import MainWindow
 

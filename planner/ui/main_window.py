@@ -635,6 +635,8 @@ class MainWindow(QMainWindow):
         if hasattr(self, "splitter"):
             self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
+        # A task may still be using the database (the swap index, the optimizer).
+        self.tasks.wait()
         if self.db is not None:
             self.db.close()
             self.db = None

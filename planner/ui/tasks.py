@@ -76,3 +76,7 @@ class TaskRunner(QObject):
     @property
     def busy(self) -> bool:
         return bool(self._running)
+
+    def wait(self, timeout_ms: int = 10_000) -> bool:
+        """Block until the running tasks end (on close: they hold the database)."""
+        return self.pool.waitForDone(timeout_ms)
