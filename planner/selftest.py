@@ -55,7 +55,11 @@ def _window_starts() -> bool:
     window = MainWindow()
     shown: list[bool] = []
     loop = QEventLoop()
-    window.database_ready.connect(lambda _db: (shown.append(True), loop.quit()))
+    def ready(_db: object) -> None:
+        shown.append(True)
+        loop.quit()
+
+    window.database_ready.connect(ready)
     QTimer.singleShot(60_000, loop.quit)
     window.show()
     window.start()
