@@ -94,6 +94,8 @@ class MainWindow(QMainWindow):
         self.document: PlanDocument | None = None
         self.day_view: DayView | None = None
         self.week_view: WeekView | None = None
+        #: Built the first time the Charts tab is shown: importing matplotlib costs 0.8 s.
+        self.charts_view: Any = None
         self.tasks = TaskRunner(self)
         self._progress: QProgressDialog | None = None
         #: The dialog shown last (tests drive it through this).
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
         )
         self.day_tab_action = self._action("&Day", lambda: self._show_tab(0), "Ctrl+1")
         self.week_tab_action = self._action("&Week", lambda: self._show_tab(1), "Ctrl+2")
+        self.charts_tab_action = self._action("&Charts", lambda: self._show_tab(2), "Ctrl+3")
         self.previous_day_action = self._action(
             "&Previous day", lambda: self._step_day(-1), "Alt+Left"
         )
@@ -193,6 +196,7 @@ class MainWindow(QMainWindow):
         for action in (
             self.day_tab_action,
             self.week_tab_action,
+            self.charts_tab_action,
             self.previous_day_action,
             self.next_day_action,
             self.find_action,
@@ -235,7 +239,8 @@ class MainWindow(QMainWindow):
         for action in (
             self.new_action, self.open_action, self.rename_action, self.delete_action,
             self.import_action, self.export_action, self.copy_day_action,
-            self.day_tab_action, self.week_tab_action, self.previous_day_action,
+            self.day_tab_action, self.week_tab_action, self.charts_tab_action,
+            self.previous_day_action,
             self.next_day_action, self.find_action, self.profile_action,
             self.supplements_action, self.fix_action, self.swaps_action,
         ):
@@ -300,7 +305,7 @@ class MainWindow(QMainWindow):
         self.banner = WarningsBanner()
         self.banner.finding_activated.connect(self._explain_finding)
         self.tabs = QTabWidget()
-        self.tabs.currentChanged.connect(lambda _index: self._refresh())
+        self.tabs.currentChanged.connect(self._on_tab_changed)
 
         center = QWidget()
         center_layout = QVBoxLayout(center)
@@ -355,6 +360,8 @@ class MainWindow(QMainWindow):
                 widget.deleteLater()
         self.tabs.addTab(self.day_view, "Day")
         self.tabs.addTab(self.week_view, "Week")
+        self.charts_view = None
+        self.tabs.addTab(QLabel("Loading charts…"), "Charts")
         self.tabs.setCurrentIndex(max(index, 0))
         document.changed.connect(self._refresh)
         document.failed.connect(lambda message: QMessageBox.warning(self, "planner", message))
@@ -388,7 +395,31 @@ class MainWindow(QMainWindow):
         except KeyError:
             day_findings = ()
         self.banner.set_findings(day_findings, analysis.week.findings)
+        if self.charts_view is not None:
+            self.charts_view.set_analysis(analysis, document.foods, when)
         self.setWindowTitle(f"{document.title} — planner")
+
+    CHARTS_TAB = 2
+
+    def _on_tab_changed(self, index: int) -> None:
+        if index == self.CHARTS_TAB and self.charts_view is None and self.document is not None:
+            self._build_charts()
+        self._refresh()
+
+    def _build_charts(self) -> None:
+        from planner.ui.charts import ChartsView
+
+        view = ChartsView()
+        view.saved.connect(lambda path: self._show_message(f"Chart saved to {path}"))
+        placeholder = self.tabs.widget(self.CHARTS_TAB)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(self.CHARTS_TAB)
+        self.tabs.insertTab(self.CHARTS_TAB, view, "Charts")
+        self.tabs.setCurrentIndex(self.CHARTS_TAB)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        self.charts_view = view
 
     def _on_day_changed(self, when: dt.date) -> None:
         if self.week_view is not None:

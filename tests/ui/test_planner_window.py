@@ -179,3 +179,16 @@ def test_dropping_a_food_on_a_meal_adds_it_there(qtbot, window) -> None:
     dinner_entries = window.document.day(window.day_view.when).meals[2].entries
     assert len(dinner_entries) == count + 1
     assert (dinner_entries[-1].food.source_id, dinner_entries[-1].unit) == ("11457", "cup")
+
+
+def test_charts_tab_is_built_when_shown_and_follows_edits(qtbot, window) -> None:
+    assert window.charts_view is None  # matplotlib is not loaded at start
+    window.tabs.setCurrentIndex(window.CHARTS_TAB)
+    assert window.charts_view is not None
+    assert window.tabs.widget(window.CHARTS_TAB) is window.charts_view
+    window.add_food(window.foods.get("usda:12014"))  # pumpkin seeds: 592 mg / 100 g
+    week = window.charts_view.data().week
+    when = window.day_view.when
+    magnesium = window.document.analysis.day(when).totals["magnesium_mg"].value
+    totals = dict(zip(week.dates, week.magnesium.totals, strict=True))
+    assert totals[when] == pytest.approx(magnesium)

@@ -1,0 +1,297 @@
+"""The Charts tab: the plan's charts on matplotlib canvases, in the window's colours.
+
+:class:`ChartsView` shows one chart at a time (chosen in a combo box): magnesium and
+vitamin D by day, where the magnesium comes from, the calcium-to-magnesium ratio, and
+the supplement share. It gets plain values (:meth:`ChartsView.set_data` with a
+:class:`~planner.core.chart_data.ChartData`, or :meth:`ChartsView.set_analysis`, which
+builds one from the document's analysis) and never queries anything itself.
+
+The drawing is :mod:`planner.reports.charts`, the same as in the weekly report; here each
+chart keeps its own :class:`~matplotlib.figure.Figure` on a ``FigureCanvasQTAgg`` for the
+life of the view. A new value updates the chart on show (bar heights in place for the
+week chart) and asks for a redraw with ``draw_idle()``, so a burst of edits costs one
+render; charts not on show, or a view not on screen, are brought up to date when they are
+shown. Colours follow the palette (light or dark) through :func:`chart_style`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Final
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PySide6.QtCore import QEvent, QStandardPaths, Signal
+from PySide6.QtGui import QColor, QPalette, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.core.analysis import Analysis
+from planner.core.chart_data import CHART_SCOPES, ChartData, ChartScope, build_chart_data
+from planner.core.foods import Food, FoodRef
+from planner.reports.charts import (
+    CHART_KINDS,
+    CHART_TITLES,
+    Chart,
+    ChartKind,
+    ChartStyle,
+    chart_class,
+    image_format,
+    save_figure,
+)
+from planner.ui.totals_panel import signal_color
+
+__all__ = ["SAVE_DPI", "ChartsView", "chart_style"]
+
+#: Resolution of a saved PNG (the SVG is resolution-free).
+SAVE_DPI: Final = 150.0
+#: The charts whose figures differ between the selected day and the whole week.
+_SCOPED: Final[frozenset[ChartKind]] = frozenset({"sources", "shares"})
+_SCOPE_NAMES: Final[dict[ChartScope, str]] = {"day": "Selected day", "week": "Whole week"}
+_FILE_NAMES: Final[dict[ChartKind, str]] = {
+    "week": "magnesium-vitamin-d", "sources": "magnesium-sources",
+    "ratio": "calcium-magnesium-ratio", "shares": "supplement-share",
+}
+_FILE_FILTERS: Final = "PNG image (*.png);;SVG image (*.svg)"
+
+
+def _mix(color: QColor, other: QColor, share: float) -> str:
+    """``share`` of ``color`` blended with the rest of ``other``, as ``#rrggbb``."""
+    red = color.redF() * share + other.redF() * (1 - share)
+    green = color.greenF() * share + other.greenF() * (1 - share)
+    blue = color.blueF() * share + other.blueF() * (1 - share)
+    return QColor.fromRgbF(red, green, blue).name()
+
+
+def chart_style(palette: QPalette) -> ChartStyle:
+    """Chart colours for ``palette``: its window and text colours, signal shades that suit it."""
+    window = palette.color(QPalette.ColorRole.Window)
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    muted = _mix(text, window, 0.55)
+    red, amber, green, blue = (
+        signal_color(name, palette).name() for name in ("red", "amber", "green", "blue")
+    )
+    return ChartStyle(
+        background=window.name(), plot_background=base.name(), text=text.name(), muted=muted,
+        food=blue, supplements=blue, ear=amber, recommended=green, upper_limit=red,
+        alert=red, warning=amber, info=blue, high=amber, other=muted,
+    )
+
+
+class ChartsView(QWidget):
+    """The charts of the open plan, one at a time, with a Save button."""
+
+    #: A chart was written to this file (by the Save button).
+    saved = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._data: ChartData | None = None
+        self._scope: ChartScope = "day"
+        self._style = chart_style(self.palette())
+        # Charts whose drawing is older than the data, scope or style (brought up to date
+        # when shown), and canvases that need a render once on screen.
+        self._stale: set[ChartKind] = set(CHART_KINDS)
+        self._unrendered: set[ChartKind] = set(CHART_KINDS)
+
+        self.chart_combo = QComboBox(self)
+        for kind in CHART_KINDS:
+            self.chart_combo.addItem(CHART_TITLES[kind], kind)
+        self.chart_combo.setToolTip("Which chart to show")
+        self.chart_combo.setAccessibleName("Chart")
+        self.scope_label = QLabel("For:", self)
+        self.scope_combo = QComboBox(self)
+        for scope in CHART_SCOPES:
+            self.scope_combo.addItem(_SCOPE_NAMES[scope], scope)
+        self.scope_combo.setToolTip("The selected day, or the average of the week's planned days")
+        self.scope_label.setBuddy(self.scope_combo)
+        self.scope_combo.setAccessibleName("Day or week")
+        self.save_button = QPushButton("Save chart…", self)
+        self.save_button.setToolTip("Save the chart shown as a PNG or SVG image")
+
+        self.stack = QStackedWidget(self)
+        self.canvases: dict[ChartKind, FigureCanvasQTAgg] = {}
+        self._charts: dict[ChartKind, Chart] = {}
+        for kind in CHART_KINDS:
+            figure = Figure(figsize=(9.0, 6.0), dpi=100)
+            canvas = FigureCanvasQTAgg(figure)
+            canvas.setParent(self.stack)
+            canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+            canvas.setMinimumSize(360, 260)
+            self.canvases[kind] = canvas
+            self._charts[kind] = chart_class(kind)(figure, self._style)
+            self.stack.addWidget(canvas)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.chart_combo, 1)
+        bar.addSpacing(12)
+        bar.addWidget(self.scope_label)
+        bar.addWidget(self.scope_combo)
+        bar.addStretch(1)
+        bar.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+
+        self.chart_combo.currentIndexChanged.connect(self._on_chart_chosen)
+        self.scope_combo.currentIndexChanged.connect(self._on_scope_chosen)
+        self.save_button.clicked.connect(self.save_dialog)
+        self._update_controls()
+        self._refresh()
+
+    # -- API ----------------------------------------------------------------------------
+
+    def set_analysis(
+        self,
+        analysis: Analysis | None,
+        foods: Mapping[FoodRef, Food],
+        day: date | None,
+    ) -> None:
+        """Show the charts of ``analysis`` (its plan) for ``day`` and the week of ``day``."""
+        self.set_data(None if analysis is None else build_chart_data(analysis, foods, day))
+
+    def set_data(self, data: ChartData | None) -> None:
+        """Show ``data``; ``None`` shows "Nothing planned"."""
+        if data == self._data and data is not None:
+            return  # the window refreshes on tab and day changes too: nothing to redraw
+        self._data = data
+        self._stale = set(CHART_KINDS)
+        self._refresh()
+
+    def data(self) -> ChartData | None:
+        return self._data
+
+    def set_chart(self, kind: ChartKind) -> None:
+        """Show the chart ``kind`` (``week``, ``sources``, ``ratio`` or ``shares``)."""
+        if kind not in CHART_KINDS:
+            raise ValueError(f"no chart {kind!r}; charts: {', '.join(CHART_KINDS)}")
+        self.chart_combo.setCurrentIndex(CHART_KINDS.index(kind))
+
+    def current_chart(self) -> ChartKind:
+        return CHART_KINDS[max(self.chart_combo.currentIndex(), 0)]
+
+    def set_scope(self, scope: ChartScope) -> None:
+        """``day`` or ``week``: what the sources and supplement-share charts show."""
+        if scope not in CHART_SCOPES:
+            raise ValueError(f"scope must be day or week, not {scope!r}")
+        self.scope_combo.setCurrentIndex(CHART_SCOPES.index(scope))
+
+    def scope(self) -> ChartScope:
+        return self._scope
+
+    def chart(self, kind: ChartKind | None = None) -> Chart:
+        """The chart ``kind`` (default: the one shown), drawn from the latest data."""
+        kind = kind or self.current_chart()
+        self._bring_up_to_date(kind)
+        return self._charts[kind]
+
+    def figure(self, kind: ChartKind | None = None) -> Figure:
+        return self.chart(kind).figure
+
+    def canvas(self, kind: ChartKind | None = None) -> FigureCanvasQTAgg:
+        return self.canvases[kind or self.current_chart()]
+
+    def message_text(self) -> str:
+        """The text over the chart shown ("Nothing planned"), empty when there is none."""
+        return self.chart().message_text()
+
+    def save(self, path: Path | str, kind: ChartKind | None = None) -> Path:
+        """Write the chart shown (or ``kind``) to ``path``: PNG or SVG by the suffix."""
+        target = Path(path)
+        fmt = image_format(target)
+        chart = self.chart(kind)
+        save_figure(chart.figure, target, dpi=SAVE_DPI if fmt == "png" else None)
+        # Saving renders the figure at another resolution; the screen gets its own again.
+        self.canvases[kind or self.current_chart()].draw_idle()
+        return target
+
+    def suggested_file_name(self, kind: ChartKind | None = None) -> str:
+        kind = kind or self.current_chart()
+        name = _FILE_NAMES[kind]
+        data = self._data
+        if data is not None and data.day is not None:
+            when = data.day if kind in _SCOPED and self._scope == "day" else data.week.dates[0]
+            name = f"{name}-{when.isoformat()}"
+        return f"{name}.png"
+
+    def save_dialog(self) -> Path | None:
+        """Ask where to save the chart shown and save it; ``None`` when cancelled or failed."""
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        suggested = str(Path(folder) / self.suggested_file_name()) if folder else (
+            self.suggested_file_name())
+        path, selected = QFileDialog.getSaveFileName(
+            self, "Save chart", suggested, _FILE_FILTERS
+        )
+        if not path:
+            return None
+        if Path(path).suffix.lower() not in (".png", ".svg"):
+            path += ".svg" if "svg" in selected.lower() else ".png"
+        try:
+            target = self.save(path)
+        except (OSError, ValueError) as error:
+            QMessageBox.warning(self, "Save chart", f"The chart could not be saved:\n\n{error}")
+            return None
+        self.saved.emit(str(target))
+        return target
+
+    # -- Qt -----------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            style = chart_style(self.palette())
+            if style != self._style:
+                self._style = style
+                self._stale = set(CHART_KINDS)
+                self._refresh()
+        super().changeEvent(event)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._refresh()
+
+    # -- internals ----------------------------------------------------------------------
+
+    def _on_chart_chosen(self, index: int) -> None:
+        self.stack.setCurrentIndex(max(index, 0))
+        self._update_controls()
+        self._refresh()
+
+    def _on_scope_chosen(self, index: int) -> None:
+        self._scope = CHART_SCOPES[max(index, 0)]
+        self._stale |= _SCOPED
+        self._refresh()
+
+    def _update_controls(self) -> None:
+        scoped = self.current_chart() in _SCOPED
+        self.scope_combo.setEnabled(scoped)
+        self.scope_label.setEnabled(scoped)
+
+    def _bring_up_to_date(self, kind: ChartKind) -> None:
+        if kind in self._stale:
+            self._charts[kind].set_data(self._data, self._scope, style=self._style)
+            self._stale.discard(kind)
+            self._unrendered.add(kind)
+
+    def _refresh(self) -> None:
+        """Bring the chart on show up to date and render it, if the view is on screen."""
+        if not self.isVisible():
+            return
+        kind = self.current_chart()
+        self._bring_up_to_date(kind)
+        if kind in self._unrendered:
+            self._unrendered.discard(kind)
+            self.canvases[kind].draw_idle()
