@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
+from demo_dates import DEMO_DAY
 
 from planner.services.database import Database
 from planner.services.foods import FoodService
 from planner.services.plans import PlanService
-
-#: The demo week lands on the week of this date: Monday 2026-11-23 .. Sunday 2026-11-29.
-DEMO_DAY = dt.date(2026, 11, 25)
-MONDAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture

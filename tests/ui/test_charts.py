@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import MONDAY
+from demo_dates import MONDAY
 from matplotlib.colors import to_hex
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFileDialog, QWidget

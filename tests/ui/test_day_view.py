@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import MONDAY
+from demo_dates import MONDAY
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
 from planner.ui.day_view import COL_AMOUNT, COL_FOOD, COL_MG, COL_UNIT, COL_VITD, FOOD_MIME, DayView

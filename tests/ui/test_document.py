@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MONDAY
+from demo_dates import MONDAY
 
 from planner.core.foods import FoodRef
 from planner.core.plan import Entry

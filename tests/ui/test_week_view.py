@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import MONDAY
+from demo_dates import MONDAY
 from PySide6.QtCore import Qt
 
 from planner.ui.week_view import GOOD, POOR, WeekView
