@@ -400,7 +400,7 @@ def short_food_name(food: Food) -> str:
     if len(segments) == 1:
         short = head
     elif head.lower() in _CATEGORY_HEADS:
-        short = segments[1]
+        short = _first_kind(segments[1:])
     elif head.lower() in _QUALIFIED_HEADS and _is_kind(segments[1]):
         short = f"{segments[1]} {head}"
     elif head.isupper():
@@ -412,6 +412,21 @@ def short_food_name(food: Food) -> str:
             and not _COOKED_RE.search(short)):
         short = f"cooked {short}"
     return short
+
+
+# Words that describe rather than name ("Beverages, carbonated, cola", "Fast Food, Pizza
+# Chain, 14" pizza"): the shopper buys the cola or the pizza.
+_DESCRIPTORS: Final = frozenset({"carbonated", "pizza chain", "ready-to-eat", "prepared"})
+_LEADING_SIZE_RE: Final = re.compile(r'^(?:\S*\d\S*\s+)+')
+
+
+def _first_kind(segments: list[str]) -> str:
+    """The first segment that names a food, its leading sizes ('14" pizza') dropped."""
+    for segment in segments:
+        name = _LEADING_SIZE_RE.sub("", segment).strip()
+        if name and name.lower() not in _DESCRIPTORS and name.lower() not in _STATE_WORDS:
+            return name
+    return segments[0]
 
 
 def _is_kind(segment: str) -> bool:

@@ -173,3 +173,26 @@ class SupplementRecord(Base):
     schedule: Mapped[str] = mapped_column(String(16))
     weekday: Mapped[str | None] = mapped_column(String(3))
     form: Mapped[str | None] = mapped_column(String(32))
+
+
+class ShoppingListRecord(Base):
+    """What the user did to a plan's shopping list for one date range.
+
+    ``checked`` is a JSON list of item keys (``usda:20045``, ``extra:dish soap``);
+    ``extra_items`` a JSON list of ``{"name", "quantity", "aisle", "note"}`` objects.
+    ``factor`` and ``units`` are the options last chosen for the list (NULL: never chosen).
+    """
+
+    __tablename__ = "shopping_list"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "start_date", "end_date", name="uq_shopping_list_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    start_date: Mapped[str] = mapped_column(String(10))  # ISO dates, like plan_day.date
+    end_date: Mapped[str] = mapped_column(String(10))
+    factor: Mapped[float | None] = mapped_column(Float)
+    units: Mapped[str | None] = mapped_column(String(8))
+    checked: Mapped[str] = mapped_column(Text, default="[]")
+    extra_items: Mapped[str] = mapped_column(Text, default="[]")

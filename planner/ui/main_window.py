@@ -37,9 +37,11 @@ from planner.core.units import grams_for, portion_unit_name
 from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodService
 from planner.services.plans import PlanService, dri_tables
+from planner.services.shopping import ShoppingService
 from planner.services.swaps import SwapService
 from planner.ui.day_view import DayView
 from planner.ui.document import PlanDocument
+from planner.ui.shopping_view import ShoppingView
 from planner.ui.tasks import TaskRunner
 from planner.ui.week_view import CopyDaysDialog, WeekView
 
@@ -155,7 +157,24 @@ class MainWindow(QMainWindow):
         )
         self.day_tab_action = self._action("&Day", lambda: self._show_tab(0), "Ctrl+1")
         self.week_tab_action = self._action("&Week", lambda: self._show_tab(1), "Ctrl+2")
+        #: Per open plan; built in open_plan.
+        self.shopping_view: ShoppingView
         self.charts_tab_action = self._action("&Charts", lambda: self._show_tab(2), "Ctrl+3")
+        self.shopping_tab_action = self._action(
+            "S&hopping list", lambda: self._show_tab(3), "Ctrl+4"
+        )
+        self.print_list_action = self._action(
+            "&Print shopping list…", lambda: self.shopping_view.print_list(),
+            QKeySequence.StandardKey.Print, "Print the shopping list of the week shown",
+        )
+        self.export_list_action = self._action(
+            "E&xport shopping list…", lambda: self.shopping_view.export(), None,
+            "PDF, CSV, Markdown or text",
+        )
+        self.print_plan_action = self._action(
+            "Print &week plan…", lambda: self.shopping_view.print_plan(), "Ctrl+Shift+P",
+            "Days, meals, totals and findings of the week shown",
+        )
         self.previous_day_action = self._action(
             "&Previous day", lambda: self._step_day(-1), "Alt+Left"
         )
@@ -186,6 +205,10 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
+        file_menu.addAction(self.print_list_action)
+        file_menu.addAction(self.export_list_action)
+        file_menu.addAction(self.print_plan_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
         edit_menu.addAction(self.undo_action)
@@ -197,6 +220,7 @@ class MainWindow(QMainWindow):
             self.day_tab_action,
             self.week_tab_action,
             self.charts_tab_action,
+            self.shopping_tab_action,
             self.previous_day_action,
             self.next_day_action,
             self.find_action,
@@ -240,6 +264,8 @@ class MainWindow(QMainWindow):
             self.new_action, self.open_action, self.rename_action, self.delete_action,
             self.import_action, self.export_action, self.copy_day_action,
             self.day_tab_action, self.week_tab_action, self.charts_tab_action,
+            self.shopping_tab_action, self.print_list_action, self.export_list_action,
+            self.print_plan_action,
             self.previous_day_action,
             self.next_day_action, self.find_action, self.profile_action,
             self.supplements_action, self.fix_action, self.swaps_action,
@@ -278,6 +304,7 @@ class MainWindow(QMainWindow):
         self.foods = FoodService(self.db)
         self.plans = PlanService(self.db)
         self.swaps = SwapService(self.db)
+        self.shopping = ShoppingService(self.db, self.plans.settings)
         # Sort the foods into swap groups now, off the GUI thread, so the first
         # "Magnesium swaps" answers at once.
         self.tasks.start(self.swaps.index, lambda _index: None, lambda _exc: None)
@@ -362,6 +389,17 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.week_view, "Week")
         self.charts_view = None
         self.tabs.addTab(QLabel("Loading charts…"), "Charts")
+        self.shopping_view = ShoppingView(document, self.shopping)
+        monday = self.week_view.start
+        self.shopping_view.set_range(monday, monday + dt.timedelta(days=6))
+        self.week_view.week_changed.connect(
+            lambda start: self.shopping_view.set_range(start, start + dt.timedelta(days=6))
+        )
+        self.shopping_view.message.connect(self._show_message)
+        self.shopping_view.failed.connect(
+            lambda message: QMessageBox.warning(self, "planner", message)
+        )
+        self.tabs.addTab(self.shopping_view, "Shopping")
         self.tabs.setCurrentIndex(max(index, 0))
         document.changed.connect(self._refresh)
         document.failed.connect(lambda message: QMessageBox.warning(self, "planner", message))

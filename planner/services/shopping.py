@@ -1,0 +1,260 @@
+"""Shopping list use cases: build a plan's list, tick items, add items by hand, export,
+and print the week plan itself.
+
+The list is computed from the plan each time (:func:`planner.core.shopping.build_shopping_list`);
+what the user did to it (ticks, items added by hand, the factor and units chosen) is
+stored per plan and date range (:mod:`planner.db.shopping`). Every change is one
+transaction and is saved at once, so a tick survives a crash a second later.
+
+PDF is not made here: it needs Qt's text layout, which this layer does not import. The
+window and ``planner shopping-list --format pdf`` pass :meth:`ShoppingService.export`'s
+HTML to :func:`planner.ui.printing.html_to_pdf`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Final, Literal, get_args
+
+from sqlalchemy.orm import Session
+
+from planner import paths
+from planner.core.analysis import Analysis, analyze
+from planner.core.foods import Food, FoodRef
+from planner.core.plan import Day, Plan
+from planner.core.rules import RuleSettings
+from planner.core.shopping import (
+    MAX_FACTOR,
+    Aisles,
+    ShoppingItem,
+    ShoppingList,
+    Units,
+    build_shopping_list,
+)
+from planner.core.targets import Targets
+from planner.db.foods import FoodRepository
+from planner.db.shopping import ExtraItem, ShoppingListRepository, StoredList
+from planner.reports.plan import plan_title, plan_to_html, plan_to_text
+from planner.reports.shopping import (
+    shopping_list_to_json,
+    to_csv,
+    to_html,
+    to_markdown,
+    to_text,
+)
+from planner.services.database import Database
+from planner.services.plans import dri_tables
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "PLAN_FORMATS",
+    "ExportFormat",
+    "ExtraItem",
+    "PlanFormat",
+    "ShoppingService",
+    "StoredList",
+    "plan_between",
+    "shipped_aisles",
+]
+
+ExportFormat = Literal["json", "csv", "md", "txt", "html"]
+PlanFormat = Literal["html", "txt"]
+EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = get_args(ExportFormat)
+PLAN_FORMATS: Final[tuple[PlanFormat, ...]] = get_args(PlanFormat)
+_UNITS: Final[tuple[Units, ...]] = get_args(Units)
+DEFAULT_TITLE: Final = "Shopping list"
+
+
+@functools.cache
+def shipped_aisles() -> Aisles:
+    """The aisles shipped in ``data/aisles.json`` (read once per process)."""
+    return Aisles.from_json(paths.read_shipped_text("aisles.json"))
+
+
+def plan_between(plan: Plan, start: dt.date | None, end: dt.date | None) -> Plan:
+    """``plan`` with only the days from ``start`` to ``end`` (inclusive; ``None``: open)."""
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"the range starts {start.isoformat()}, after its end "
+                         f"{end.isoformat()}; swap the dates")
+    days: tuple[Day, ...] = tuple(
+        day for day in plan.days
+        if (start is None or day.date >= start) and (end is None or day.date <= end)
+    )
+    return replace(plan, days=days)
+
+
+def _check_range(start: dt.date, end: dt.date) -> None:
+    if start > end:
+        raise ValueError(f"the list starts {start.isoformat()}, after its end "
+                         f"{end.isoformat()}; swap the dates")
+
+
+def _foods_of(session: Session, plan: Plan) -> dict[FoodRef, Food]:
+    return FoodRepository(session).get_many({e.food for day in plan.days for e in day.entries})
+
+
+class ShoppingService:
+    def __init__(self, db: Database, settings: RuleSettings | None = None) -> None:
+        self.db = db
+        self.settings = settings or RuleSettings()
+
+    def aisles(self) -> Aisles:
+        return shipped_aisles()
+
+    # -- building ------------------------------------------------------------------
+
+    def build(
+        self,
+        plan: Plan,
+        foods: Mapping[FoodRef, Food] | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        factor: float = 1.0,
+        units: Units = "metric",
+        targets: Targets | None = None,
+        *,
+        plan_id: int | None = None,
+    ) -> ShoppingList:
+        """The shopping list of ``plan`` from ``start`` to ``end`` (inclusive).
+
+        ``foods`` default to the database's; ``targets`` to the plan profile's. With
+        ``plan_id`` (and then both dates) the stored ticks and hand-added items of that
+        plan's list for the range are applied. An empty range gives an empty list with a
+        note; a start after the end is a :class:`ValueError`.
+        """
+        stored: StoredList | None = None
+        if plan_id is not None:
+            if start is None or end is None:
+                raise ValueError("a stored shopping list needs a start and an end date")
+            _check_range(start, end)
+        if plan_id is not None or foods is None:
+            with self.db.sessions() as session:
+                if plan_id is not None and start is not None and end is not None:
+                    stored = ShoppingListRepository(session).get(plan_id, start, end)
+                if foods is None:
+                    foods = _foods_of(session, plan_between(plan, start, end))
+        if targets is None:
+            targets = plan.profile.targets(dri_tables())
+        return build_shopping_list(
+            plan, foods, self.aisles(), start=start, end=end, factor=factor, units=units,
+            targets=targets,
+            extra_items=() if stored is None else [extra.item() for extra in stored.extras],
+            checked=() if stored is None else stored.checked,
+        )
+
+    # -- what the user did to a list -----------------------------------------------
+
+    def stored(self, plan_id: int, start: dt.date, end: dt.date) -> StoredList | None:
+        """The stored ticks, items and options of a list; ``None`` if it was never touched."""
+        _check_range(start, end)
+        with self.db.sessions() as session:
+            return ShoppingListRepository(session).get(plan_id, start, end)
+
+    def set_checked(self, plan_id: int, start: dt.date, end: dt.date, key: str,
+                    checked: bool = True) -> None:
+        """Tick (or untick) the item ``key`` (:attr:`ShoppingItem.key`) of the list."""
+        _check_range(start, end)
+        with self.db.sessions.begin() as session:
+            repository = ShoppingListRepository(session)
+            stored = repository.for_update(plan_id, start, end)
+            keys = stored.checked | {key} if checked else stored.checked - {key}
+            if keys != stored.checked:
+                repository.write(plan_id, replace(stored, checked=keys))
+
+    def add_extra(self, plan_id: int, start: dt.date, end: dt.date, name: str,
+                  quantity: str = "", aisle: str | None = None, note: str = "") -> ShoppingItem:
+        """Add an item by hand (``"Dish soap"``, ``quantity="2"``); returns it as listed.
+
+        An item of the same name replaces the earlier one (keeping its tick). ``aisle``
+        defaults to the aisles' default (``other``) and must be one of the aisles.
+        """
+        _check_range(start, end)
+        aisles = self.aisles()
+        aisle = aisles.default if aisle is None else aisle
+        if aisle not in aisles.order:
+            raise ValueError(f"unknown aisle {aisle!r}; aisles: {', '.join(aisles.order)}")
+        extra = ExtraItem(" ".join(name.split()), quantity.strip(), aisle, note.strip())
+        item = extra.item()  # checks the name
+        with self.db.sessions.begin() as session:
+            repository = ShoppingListRepository(session)
+            stored = repository.for_update(plan_id, start, end)
+            extras = [e for e in stored.extras if e.key != item.key]
+            position = next((i for i, e in enumerate(stored.extras) if e.key == item.key),
+                            len(extras))
+            extras.insert(position, extra)
+            repository.write(plan_id, replace(stored, extras=tuple(extras)))
+        return replace(item, checked=item.key in stored.checked)
+
+    def remove_extra(self, plan_id: int, start: dt.date, end: dt.date, key: str) -> bool:
+        """Remove the hand-added item ``key`` (and its tick); False if there was none."""
+        _check_range(start, end)
+        with self.db.sessions.begin() as session:
+            repository = ShoppingListRepository(session)
+            stored = repository.for_update(plan_id, start, end)
+            extras = tuple(e for e in stored.extras if e.key != key)
+            if len(extras) == len(stored.extras):
+                return False
+            repository.write(plan_id, replace(stored, extras=extras,
+                                              checked=stored.checked - {key}))
+        return True
+
+    def set_options(self, plan_id: int, start: dt.date, end: dt.date, factor: float,
+                    units: Units) -> None:
+        """Remember the household factor and units chosen for this list."""
+        _check_range(start, end)
+        if units not in _UNITS:
+            raise ValueError(f"units must be metric or us, got {units!r}")
+        if not 0 < factor <= MAX_FACTOR:
+            raise ValueError(f"the household factor must be more than 0 and at most "
+                             f"{MAX_FACTOR:g}, got {factor!r}")
+        with self.db.sessions.begin() as session:
+            repository = ShoppingListRepository(session)
+            stored = repository.for_update(plan_id, start, end)
+            if (stored.factor, stored.units) != (factor, units):
+                repository.write(plan_id, replace(stored, factor=float(factor), units=units))
+
+    # -- output --------------------------------------------------------------------
+
+    @staticmethod
+    def export(sl: ShoppingList, fmt: ExportFormat, *, title: str = DEFAULT_TITLE) -> str:
+        """The list as ``json``, ``csv``, ``md``, ``txt`` or ``html`` (the page to print)."""
+        if fmt == "json":
+            return json.dumps(shopping_list_to_json(sl), indent=2, ensure_ascii=False) + "\n"
+        if fmt == "csv":
+            return to_csv(sl)
+        if fmt == "md":
+            return to_markdown(sl, title=title)
+        if fmt == "txt":
+            return to_text(sl, title=title)
+        if fmt == "html":
+            return to_html(sl, title=title)
+        raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(EXPORT_FORMATS)} "
+                         "(PDF: print the html)")
+
+    def analyze_range(self, plan: Plan, foods: Mapping[FoodRef, Food] | None = None,
+                      start: dt.date | None = None, end: dt.date | None = None) -> Analysis:
+        """The analysis of the days of ``plan`` from ``start`` to ``end`` alone."""
+        part = plan_between(plan, start, end)
+        if foods is None:
+            with self.db.sessions() as session:
+                foods = _foods_of(session, part)
+        return analyze(part, foods, plan.profile.targets(dri_tables()), self.settings)
+
+    def plan_report(self, plan: Plan, foods: Mapping[FoodRef, Food] | None = None,
+                    start: dt.date | None = None, end: dt.date | None = None, *,
+                    fmt: PlanFormat = "html") -> str:
+        """The week plan (days ``start`` to ``end``) as a printable page or as text."""
+        if fmt not in PLAN_FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(PLAN_FORMATS)}")
+        if foods is None:
+            with self.db.sessions() as session:
+                foods = _foods_of(session, plan_between(plan, start, end))
+        analysis = self.analyze_range(plan, foods, start, end)
+        title = plan_title(plan)
+        if fmt == "txt":
+            return plan_to_text(analysis, foods, title=title)
+        return plan_to_html(analysis, foods, title=title)
