@@ -8,22 +8,30 @@ non-zero exit status, never as a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from planner import __version__
+from planner import __version__, paths
 from planner.core.foods import Food, FoodHit, FoodRefError
 from planner.db.migrate import SchemaTooNewError
 from planner.db.plans import PlanConflictError, PlanNotFoundError
+from planner.services.backups import BackupError, BackupInfo, BackupService
 from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodNotFoundError, FoodService
+from planner.services.health import DatabaseProblem, ProblemKind
 from planner.sources.food_dataset import DatasetError
 from planner.sources.usda_sr import UsdaFormatError
+
+if TYPE_CHECKING:
+    from planner.services.shopping import ExportFormat, PlanFormat
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -38,6 +46,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     UsdaFormatError,
     DatasetError,
     SchemaTooNewError,
+    BackupError,
     OSError,
     ValueError,
 )
@@ -383,6 +392,122 @@ def cmd_optimize(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _date_option(text: str | None, option: str) -> dt.date | None:
+    """A ``--from``/``--to`` date, or a clean error (exit 1) that says how to write one."""
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise CliError(
+            f"{option} {text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23"
+        ) from None
+
+
+_SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md",
+                   ".txt": "txt", ".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def _output_format(args: argparse.Namespace, formats: Sequence[str], default: str) -> str:
+    """``--format``, else ``--json``, else the suffix of ``-o``, else ``default``."""
+    if args.format:
+        return str(args.format)
+    if getattr(args, "json", False) and "json" in formats:
+        return "json"
+    if args.output:
+        suffix = _SUFFIX_FORMATS.get(Path(args.output).suffix.lower())
+        if suffix is not None and suffix in formats:
+            return suffix
+    return default
+
+
+def _plan_and_foods(ctx: Context) -> tuple[Any, dict[Any, Food] | None, int | None]:
+    """The plan of ``--plan ID`` (with its id) or of the plan file, and its foods."""
+    from planner.services.plans import PlanService
+
+    service = PlanService(ctx.db)
+    if ctx.args.plan_id is not None:
+        saved = service.get(ctx.args.plan_id)
+        return saved.plan, None, saved.id
+    if ctx.args.file is None:
+        raise CliError("give a plan file or --plan ID")
+    loaded = service.load_file_text(read_plan_file(ctx.args.file))
+    return loaded.plan, dict(loaded.foods), None
+
+
+def _write_pdf(html: str, path: str) -> None:
+    """Lay the page out with Qt (headless) and write it as a PDF file."""
+    try:
+        from planner.ui.printing import ensure_gui_app, html_to_pdf
+    except ImportError as exc:
+        raise CliError(f"PDF output needs Qt (PySide6), which could not be loaded: {exc}") from None
+    ensure_gui_app()
+    html_to_pdf(html, path)
+
+
+def _write_output(ctx: Context, text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8", newline="")
+    else:
+        ctx.out.write(text)
+
+
+def cmd_shopping_list(ctx: Context) -> int:
+    from planner.reports.plan import plan_title
+    from planner.services.shopping import EXPORT_FORMATS, ShoppingService
+
+    args = ctx.args
+    start = _date_option(args.start, "--from")
+    end = _date_option(args.end, "--to")
+    fmt = _output_format(args, (*EXPORT_FORMATS, "pdf"), "txt")
+    if fmt == "pdf" and not args.output:
+        raise CliError("PDF output needs a file: add -o FILE.pdf")
+    plan, foods, plan_id = _plan_and_foods(ctx)
+    service = ShoppingService(ctx.db)
+    # A stored plan's list carries the ticks and hand-added items of its exact range.
+    stored_id = plan_id if start is not None and end is not None else None
+    sl = service.build(plan, foods, start, end, args.factor, args.units, plan_id=stored_id)
+    title = f"Shopping list \u2014 {plan_title(plan)}"
+    if fmt == "pdf":
+        _write_pdf(service.export(sl, "html", title=title), args.output)
+    else:
+        text = service.export(sl, cast("ExportFormat", fmt), title=title)
+        _write_output(ctx, text, args.output)
+    if args.output:
+        print(f"Wrote {_count(len(sl.items), 'item')} to {args.output}.", file=ctx.out)
+        for note in sl.notes:
+            print(f"Note: {note}", file=ctx.err)
+    return EXIT_OK
+
+
+def cmd_print_plan(ctx: Context) -> int:
+    from planner.services.shopping import ShoppingService
+
+    args = ctx.args
+    start = _date_option(args.start, "--from")
+    end = _date_option(args.end, "--to")
+    fmt = _output_format(args, ("pdf", "html", "txt"), "pdf" if args.output else "txt")
+    if fmt == "pdf" and not args.output:
+        raise CliError("PDF output needs a file: add -o FILE.pdf")
+    plan, foods, _plan_id = _plan_and_foods(ctx)
+    service = ShoppingService(ctx.db)
+    if fmt == "pdf":
+        _write_pdf(service.plan_report(plan, foods, start, end, fmt="html"), args.output)
+    else:
+        report = service.plan_report(plan, foods, start, end, fmt=cast("PlanFormat", fmt))
+        _write_output(ctx, report, args.output)
+    if args.output:
+        print(f"Wrote the plan to {args.output}.", file=ctx.out)
+    return EXIT_OK
+
+
+def _factor(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+
+
 def _amount(text: str) -> float:
     from planner.core.units import AmountError, parse_amount
 
@@ -409,6 +534,139 @@ def cmd_import_usda(ctx: Context) -> int:
         ctx.emit_json({"imported": count, "total_foods": service.count()})
     else:
         print(f"Imported {count} foods; the database holds {service.count()}.", file=ctx.out)
+    return EXIT_OK
+
+
+# -- backups and a bad database ------------------------------------------------------
+
+
+def _home_relative(text: str) -> str:
+    """``~/...`` for a path in the home folder, as a person would type it."""
+    home = str(Path.home())
+    if text.startswith(home + os.sep):
+        return "~" + text[len(home) :]
+    return text
+
+
+_BACKUP_WAY_OUT = (
+    "Restore a backup with `planner backup restore NAME`, or move it aside with "
+    "`planner backup set-aside` and start fresh."
+)
+_WAY_OUT = {
+    ProblemKind.CORRUPT: _BACKUP_WAY_OUT,
+    ProblemKind.SCHEMA_TOO_NEW: "Use the newer planner. " + _BACKUP_WAY_OUT,
+    ProblemKind.LOCKED: "Close the other planner (or the program using it) and try again.",
+    ProblemKind.READ_ONLY: (
+        "Make the file and its folder writable, or point PLANNER_DB_URL at a writable place."
+    ),
+    ProblemKind.UNAVAILABLE: "Check the file's permissions (or the server) and try again.",
+}
+
+
+def database_problem_line(problem: DatabaseProblem) -> str:
+    """One line for stderr: what is wrong with the database and the commands out of it."""
+    way_out = _WAY_OUT[problem.kind]
+    if problem.path is None and problem.kind is ProblemKind.SCHEMA_TOO_NEW:
+        way_out = "Use the newer planner."
+    return f"the database {_home_relative(problem.database)} {problem.summary}. {way_out}"
+
+
+def _database_error_line(exc: BaseException) -> str:
+    from planner.services.health import diagnose
+
+    problem = diagnose(paths.db_url(), exc)
+    if problem is not None:
+        return database_problem_line(problem)
+    orig = getattr(exc, "orig", None)
+    detail = str(orig) if orig is not None else str(exc)
+    return f"database error: {detail.splitlines()[0] if detail else type(exc).__name__}"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} kB"
+
+
+def backup_json(info: BackupInfo) -> dict[str, Any]:
+    return {
+        "name": info.name,
+        "path": str(info.path),
+        "created": info.created.isoformat(),
+        "reason": info.reason,
+        "size": info.size,
+        "plans": info.plan_count,
+    }
+
+
+def _plans_in(info: BackupInfo) -> str:
+    return "plans unknown" if info.plan_count is None else _count(info.plan_count, "plan")
+
+
+def cmd_backup_list(ctx: Context) -> int:
+    service = BackupService()
+    backups = service.list()
+    if ctx.args.json:
+        ctx.emit_json([backup_json(info) for info in backups])
+        return EXIT_OK
+    if not backups:
+        folder = _home_relative(str(service.folder))
+        print(f"No backups yet in {folder}. Make one with: planner backup create", file=ctx.out)
+    for info in backups:
+        print(f"{info.name}  {_size(info.size):>8}  {_plans_in(info)}", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_backup_create(ctx: Context) -> int:
+    info = BackupService().create()
+    if ctx.args.json:
+        ctx.emit_json(backup_json(info))
+    else:
+        where = _home_relative(str(info.path))
+        print(f"Backed up the database to {where} ({_size(info.size)}, {_plans_in(info)}).",
+              file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_backup_restore(ctx: Context) -> int:
+    service = BackupService()
+    backup = service.find(ctx.args.name)
+    saved_as = service.restore(backup)
+    if ctx.args.json:
+        ctx.emit_json(
+            {"restored": str(backup), "saved_as": None if saved_as is None else str(saved_as)}
+        )
+        return EXIT_OK
+    print(f"Restored {backup.name}.", file=ctx.out)
+    if saved_as is not None:
+        print(f"The database as it was is kept as {_home_relative(str(saved_as))}.",
+              file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_backup_set_aside(ctx: Context) -> int:
+    from planner.db.engine import sqlite_path
+    from planner.services.health import Choice, check_database, set_aside
+
+    url = paths.db_url()
+    live = sqlite_path(url)
+    if live is None:
+        raise CliError("the database is not a file (PLANNER_DB_URL); nothing to set aside")
+    where = _home_relative(str(live))
+    if not live.exists():
+        raise CliError(f"there is no database at {where}; nothing to set aside")
+    problem = check_database(url)
+    if problem is None and not ctx.args.force:
+        raise CliError(
+            f"the database {where} is in order; nothing to set aside "
+            "(add --force to move it aside anyway)"
+        )
+    if problem is not None and Choice.START_FRESH not in problem.choices:
+        raise CliError(database_problem_line(problem))
+    moved = set_aside(live)
+    if ctx.args.json:
+        ctx.emit_json({"moved_to": str(moved)})
+    else:
+        print(f"Moved the database aside to {_home_relative(str(moved))}. The next command "
+              "starts with a new database.", file=ctx.out)
     return EXIT_OK
 
 
@@ -499,6 +757,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     optimize.set_defaults(handler=cmd_optimize)
 
+    def add_plan_source(command: argparse.ArgumentParser) -> None:
+        command.add_argument("file", nargs="?", help="a planner.plan/1 file ('-' for stdin)")
+        command.add_argument("--plan", dest="plan_id", type=int, metavar="ID",
+                             help="a stored plan instead")
+        command.add_argument("--from", dest="start", metavar="DATE",
+                             help="first day, YYYY-MM-DD (default: the plan's first)")
+        command.add_argument("--to", dest="end", metavar="DATE",
+                             help="last day, YYYY-MM-DD (default: the plan's last)")
+
+    shopping = commands.add_parser(
+        "shopping-list", parents=[json_flag],
+        help="what to buy for a plan's days, by aisle (text, JSON, CSV, Markdown, PDF)",
+    )
+    add_plan_source(shopping)
+    shopping.add_argument("--factor", type=_factor, default=1.0, metavar="N",
+                          help="household factor: cook for 2 -> 2 (default 1)")
+    shopping.add_argument("--units", choices=("metric", "us"), default="metric",
+                          help="g and kg, or oz and lb (default metric)")
+    shopping.add_argument("--format", choices=("json", "csv", "md", "txt", "html", "pdf"),
+                          help="default: from the -o suffix, else txt (pdf needs -o)")
+    shopping.add_argument("-o", "--output", metavar="FILE", help="default: stdout")
+    shopping.set_defaults(handler=cmd_shopping_list)
+
+    print_plan = commands.add_parser(
+        "print-plan", help="the plan's days, totals and findings as PDF, HTML or text"
+    )
+    add_plan_source(print_plan)
+    print_plan.add_argument("--format", choices=("pdf", "html", "txt"),
+                            help="default: from the -o suffix, else pdf with -o, txt without")
+    print_plan.add_argument("-o", "--output", metavar="FILE", help="default: stdout (text)")
+    print_plan.set_defaults(handler=cmd_print_plan)
+
     plans = commands.add_parser("plans", help="list or delete stored plans")
     plan_commands = plans.add_subparsers(dest="plans_command", metavar="ACTION", required=True)
     plans_list = plan_commands.add_parser("list", parents=[json_flag], help="stored plans")
@@ -506,6 +796,30 @@ def build_parser() -> argparse.ArgumentParser:
     plans_delete = plan_commands.add_parser("delete", help="delete a stored plan")
     plans_delete.add_argument("plan_id", type=int, metavar="PLAN")
     plans_delete.set_defaults(handler=cmd_plans_delete)
+
+    backup = commands.add_parser("backup", help="list, make and restore database backups")
+    backup_commands = backup.add_subparsers(dest="backup_command", metavar="ACTION",
+                                            required=True)
+    backup_list = backup_commands.add_parser("list", parents=[json_flag],
+                                             help="the backups, newest first")
+    backup_list.set_defaults(handler=cmd_backup_list)
+    backup_create = backup_commands.add_parser("create", parents=[json_flag],
+                                               help="back up the database now")
+    backup_create.set_defaults(handler=cmd_backup_create)
+    backup_restore = backup_commands.add_parser(
+        "restore", parents=[json_flag],
+        help="replace the database with a backup (what it holds now is backed up first)",
+    )
+    backup_restore.add_argument("name", metavar="NAME",
+                                help="a name from `planner backup list`, or a file")
+    backup_restore.set_defaults(handler=cmd_backup_restore)
+    set_aside = backup_commands.add_parser(
+        "set-aside", parents=[json_flag],
+        help="rename a damaged database out of the way; the next start begins fresh",
+    )
+    set_aside.add_argument("--force", action="store_true",
+                           help="also when the database is in order")
+    set_aside.set_defaults(handler=cmd_backup_set_aside)
     return parser
 
 
@@ -529,18 +843,15 @@ def main(
     except BrokenPipeError:
         # The reader (e.g. `| head`) went away: not an error of ours. Point stdout at
         # devnull so the interpreter's final flush does not complain again.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except CliError as exc:
         print(f"planner: {exc}", file=err)
+    except (SchemaTooNewError, SQLAlchemyError, sqlite3.Error) as exc:
+        # A damaged, locked, read-only or too new database: name it and the way out.
+        print(f"planner: {_database_error_line(exc)}", file=err)
     except USER_ERRORS as exc:
         print(f"planner: {exc}", file=err)
-    except SQLAlchemyError as exc:
-        orig = getattr(exc, "orig", None)
-        detail = str(orig) if orig is not None else str(exc)
-        print(f"planner: database error: {detail.splitlines()[0]}", file=err)
     except KeyboardInterrupt:
         print("planner: interrupted", file=err)
     finally:

@@ -76,7 +76,7 @@ from planner.core.units import (
 FORMAT: Final = "planner.swap_groups/1"
 
 #: A swap must add at least this much magnesium (the summary shows whole mg: never "+0 mg").
-MIN_MAGNESIUM_GAIN_MG: Final = 0.5
+MIN_MAGNESIUM_GAIN_MG: Final = 1.0
 #: Keeping energy may change the weight at most this many times, either way: a food that
 #: needs 700 g to stand in for 100 g of French fries is not eaten in its place.
 MAX_AMOUNT_RATIO: Final = 3.0

@@ -70,7 +70,11 @@ class PlanService:
     def get(self, plan_id: int) -> SavedPlan:
         with self.db.sessions() as session:
             repository = PlanRepository(session)
-            return SavedPlan(plan_id, repository.get(plan_id), repository.revision(plan_id))
+            # The revision first: a save landing between the two reads then pairs the newer
+            # plan with the older revision, and this window's next save is refused as a
+            # conflict. The other order silently overwrote that save.
+            revision = repository.revision(plan_id)
+            return SavedPlan(plan_id, repository.get(plan_id), revision)
 
     def foods_for(self, plan: Plan) -> dict[FoodRef, Food]:
         refs = {entry.food for day in plan.days for entry in day.entries}

@@ -126,6 +126,11 @@ def _kind(value: Any) -> str:
 def _text(value: Any, name: str, location: str) -> str:
     if not isinstance(value, str) or not value.strip():
         _fail(f"{name} must be non-empty text, got {_kind(value)}", location)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # JSON can spell a lone surrogate ("\\ud800"); it is not text and cannot be stored.
+        _fail(f"{name} holds a character that is not valid text", location)
     return value
 
 
