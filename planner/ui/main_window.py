@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,10 @@ from planner.core.foods import Food, FoodHit, FoodRef
 from planner.core.plan import Plan
 from planner.core.references import DISCLAIMER
 from planner.core.units import grams_for, portion_unit_name
+from planner.services.backups import BackupError, BackupService
 from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodService
+from planner.services.health import Choice, DatabaseProblem, check_database, diagnose, set_aside
 from planner.services.plans import PlanService, dri_tables
 from planner.services.shopping import ShoppingService
 from planner.services.swaps import SwapService
@@ -57,10 +60,30 @@ Academies (1997, 2011).</p>
 <p><b>Not medical advice.</b> {DISCLAIMER}</p>"""
 
 
-def open_workspace(today: dt.date, progress: Callable[[int, int], None]) -> tuple[Database, int]:
-    """Worker-thread job: open and migrate the database, load foods and the demo week
-    the first time; returns the database and the plan to open."""
-    db = Database.open()
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    db: Database
+    first_plan: int
+    #: The day's automatic backup, or why it could not be made (never fatal).
+    backup_note: str | None = None
+
+
+def open_workspace(
+    today: dt.date, progress: Callable[[int, int], None]
+) -> Workspace | DatabaseProblem:
+    """Worker-thread job: check, open and migrate the database, load foods and the demo
+    week the first time, make the day's backup; or say what is wrong with the database."""
+    url = paths.db_url()
+    problem = check_database(url)
+    if problem is not None:
+        return problem
+    try:
+        db = Database.open(url)
+    except Exception as exc:
+        problem = diagnose(url, exc)
+        if problem is not None:
+            return problem
+        raise
     try:
         ensure_food_data(db, progress)
         plans = PlanService(db)
@@ -69,7 +92,14 @@ def open_workspace(today: dt.date, progress: Callable[[int, int], None]) -> tupl
     except BaseException:
         db.close()
         raise
-    return db, summaries[0].id
+    note = None
+    try:
+        made = BackupService(db).auto_backup()
+        if made is not None:
+            note = f"Backed up the database ({made.name})."
+    except BackupError as exc:
+        note = f"Today's backup could not be made: {exc}"
+    return Workspace(db, summaries[0].id, note)
 
 
 def default_amount(food: Food) -> tuple[float, str]:
@@ -101,7 +131,9 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self._progress: QProgressDialog | None = None
         #: The dialog shown last (tests drive it through this).
-        self.last_dialog: QDialog | None = None
+        self.last_dialog: QDialog | QMessageBox | None = None
+        #: What the user chose last time the database could not be used (tests read it).
+        self.problem_choice: Choice | None = None
         self.settings = QSettings(
             str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat
         )
@@ -195,6 +227,12 @@ class MainWindow(QMainWindow):
             "Foods of the same kind with more magnesium",
         )
         self.about_action = self._action("&About planner", self.show_about)
+        self.backup_action = self._action(
+            "&Back up now", self.back_up_now, None, "Copy the database into the backups folder"
+        )
+        self.restore_action = self._action(
+            "Restore &backup…", self.restore_backup, None, "Put an earlier backup back"
+        )
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -208,6 +246,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.print_list_action)
         file_menu.addAction(self.export_list_action)
         file_menu.addAction(self.print_plan_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -298,9 +339,12 @@ class MainWindow(QMainWindow):
             self._progress.deleteLater()
             self._progress = None
 
-    def _on_workspace(self, result: tuple[Database, int]) -> None:
+    def _on_workspace(self, result: Workspace | DatabaseProblem) -> None:
         self._close_progress()
-        self.db, first_plan = result
+        if isinstance(result, DatabaseProblem):
+            self._handle_problem(result)
+            return
+        self.db, first_plan = result.db, result.first_plan
         self.foods = FoodService(self.db)
         self.plans = PlanService(self.db)
         self.swaps = SwapService(self.db)
@@ -308,13 +352,113 @@ class MainWindow(QMainWindow):
         # Sort the foods into swap groups now, off the GUI thread, so the first
         # "Magnesium swaps" answers at once.
         self.tasks.start(self.swaps.index, lambda _index: None, lambda _exc: None)
-        self._build_workspace()
+        if not hasattr(self, "splitter"):
+            self._build_workspace()
+        else:
+            self.search_panel.foods = self.foods
         last = self.settings.value("plan/last")
         known = {p.id for p in self.plans.list()}
         plan_id = int(last) if last is not None and str(last).isdigit() else first_plan
         self.open_plan(plan_id if plan_id in known else first_plan)
-        self.statusBar().showMessage(f"{self.foods.count():,} foods in the database", 10000)
+        message = f"{self.foods.count():,} foods in the database."
+        if result.backup_note:
+            message += f" {result.backup_note}"
+        self.statusBar().showMessage(message, 10000)
+        self.backup_action.setEnabled(BackupService(self.db).supported)
+        self.restore_action.setEnabled(BackupService(self.db).supported)
         self.database_ready.emit(self.db)
+
+    # -- a database that cannot be used -------------------------------------------------
+
+    def _handle_problem(self, problem: DatabaseProblem) -> None:
+        """Say what is wrong and offer the ways out; never touch the bad file silently."""
+        self.placeholder.setText("The database cannot be used.")
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Critical)
+        box.setWindowTitle("planner: the database cannot be used")
+        box.setText(problem.message)
+        labels = {
+            Choice.RESTORE_BACKUP: ("Restore a backup…", QMessageBox.ButtonRole.AcceptRole),
+            Choice.START_FRESH: (
+                "Start fresh (keep the file aside)", QMessageBox.ButtonRole.DestructiveRole
+            ),
+            Choice.RETRY: ("Try again", QMessageBox.ButtonRole.AcceptRole),
+            Choice.QUIT: ("Quit", QMessageBox.ButtonRole.RejectRole),
+        }
+        buttons: dict[object, Choice] = {}
+        for choice in problem.choices:
+            text, role = labels[choice]
+            buttons[box.addButton(text, role)] = choice
+        self.last_dialog = box
+        box.exec()
+        choice = buttons.get(box.clickedButton(), Choice.QUIT)
+        self.problem_choice = choice
+        if choice is Choice.RESTORE_BACKUP:
+            if self._restore_from_list(BackupService(paths.db_url())):
+                self.start()
+            else:
+                self._handle_problem(problem)
+        elif choice is Choice.START_FRESH and problem.path is not None:
+            moved = set_aside(problem.path)
+            self._show_message(f"The old database was kept as {moved}.")
+            self.start()
+        elif choice is Choice.RETRY:
+            self.start()
+        else:
+            self.close()
+
+    def _restore_from_list(self, backups: BackupService) -> bool:
+        """Let the user pick a backup and restore it; False when none was restored."""
+        try:
+            found = backups.list()
+        except BackupError as exc:
+            QMessageBox.warning(self, "Restore backup", str(exc))
+            return False
+        if not found:
+            QMessageBox.information(self, "Restore backup", "There are no backups yet.")
+            return False
+        labels = [
+            f"{info.created:%a %d %b %Y %H:%M} — {info.reason}, {info.plan_count} plans"
+            for info in found
+        ]
+        label, ok = QInputDialog.getItem(self, "Restore backup", "Backup:", labels, 0, False)
+        if not ok or label not in labels:
+            return False
+        try:
+            kept = backups.restore(found[labels.index(label)].path)
+        except BackupError as exc:
+            QMessageBox.warning(
+                self, "Restore backup", f"The backup was not restored:\n\n{exc}"
+            )
+            return False
+        if kept is not None:
+            self._show_message(f"Restored; the database as it was is kept in {kept.name}.")
+        return True
+
+    def back_up_now(self) -> None:
+        if self.db is None:
+            return
+        try:
+            made = BackupService(self.db).create()
+        except BackupError as exc:
+            QMessageBox.warning(self, "Back up now", str(exc))
+            return
+        self._show_message(f"Backed up to {made.path}.")
+
+    def restore_backup(self) -> None:
+        """Close the database, put a backup back, open it again."""
+        if self.db is None:
+            return
+        backups = BackupService(self.db)
+        self.tasks.wait()
+        if self.document is not None:
+            self.document.changed.disconnect(self._refresh)
+        self.db.close()
+        self.db = None
+        self._set_plan_actions_enabled(False)
+        self._restore_from_list(backups)
+        self.document = None
+        self.start()
 
     def _on_workspace_error(self, exc: BaseException) -> None:
         self._close_progress()
