@@ -67,8 +67,10 @@ _EDITORS = textwrap.dedent(
             day = saved.plan.days[n % len(saved.plan.days)]
             new = saved.plan.with_day(day.add_entry(0, Entry(marker, n, "g")))
             saved = plans.save(saved, new)
-            # Only after the commit: "saved N" means edit N is in the database.
-            print(f"saved {n}", flush=True)
+            # Only after the commit: "saved N" means edit N is in the database. One
+            # write() of the whole line: print() may write the text and the newline
+            # apart, and a kill between them glued the line to the next message.
+            os.write(sys.stdout.fileno(), f"saved {n}\\n".encode())
 
     url, plan_id = sys.argv[1], int(sys.argv[2])
     print("ready", flush=True)

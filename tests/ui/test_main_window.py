@@ -134,7 +134,8 @@ def test_database_from_a_newer_planner_is_reported(
     shown = _close_message_boxes(window)
     window.start()
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
-    assert shown[0].startswith("The database could not be opened:")
-    assert "newer planner" in shown[0]
-    assert window.placeholder.text() == "The food database could not be opened."
+    assert shown[0].startswith(f"The database {db_path} ")
+    assert "newer" in shown[0]
+    # Closing the dialog is the same as Quit: the file is left as it is.
+    assert window.placeholder.text() == "The database cannot be used."
     assert window.db is None
