@@ -1,4 +1,5 @@
-"""Printing and PDF of the HTML pages of :mod:`planner.reports` (shopping list, week plan).
+"""Printing and PDF of the HTML pages of :mod:`planner.reports` (shopping list, week plan,
+weekly report).
 
 One way to put a page on paper: :func:`paint_html` lays the HTML out with Qt's rich
 text (``QTextDocument``) on the page of any paged device and paints it page by page
@@ -9,6 +10,11 @@ one from the print dialog, or a PDF file), :func:`print_preview` in Qt's preview
 Qt's own ``QTextDocument.print_`` adds a fixed 2 cm frame inside the printer's margins
 and bare page numbers; painting the pages here keeps the margins the page layout says.
 
+A page may name images (``<img src="chart-week.png">``): every function takes their bytes
+by name (``images=``, PNG or any format Qt reads) and hands them to the document as
+resources, so nothing is read from disk (the weekly report of
+:mod:`planner.reports.weekly` carries its charts that way).
+
 The PDF functions need only a ``QGuiApplication`` (the command line makes one with
 :func:`ensure_gui_app`, offscreen); the preview needs the window's ``QApplication``.
 """
@@ -18,15 +24,17 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QGuiApplication,
+    QImage,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
@@ -114,7 +122,8 @@ def qt_html(html: str) -> str:
     return _STYLE_BLOCK.sub(rewrite_style, html)
 
 
-def _document(html: str) -> QTextDocument:
+def _document(html: str, images: Mapping[str, bytes] | None = None) -> QTextDocument:
+    """``html`` as a Qt rich-text document, with ``images`` as its image resources."""
     document = QTextDocument()
     if hasattr(QFont, "setFeature"):  # Qt 6.7+
         # Without ligatures the PDF's text reads back as typed: "fillet", not "ﬁllet"
@@ -123,8 +132,19 @@ def _document(html: str) -> QTextDocument:
         for tag in ("liga", "clig"):
             font.setFeature(QFont.Tag(tag), 0)
         document.setDefaultFont(font)
+    # Before the HTML: laying it out looks the images up, and an unknown name would be
+    # looked for as a file.
+    for name, data in (images or {}).items():
+        image = QImage.fromData(data)
+        if image.isNull():
+            raise PrintError(f"the image {name} of the page could not be read")
+        document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
     document.setHtml(qt_html(html))
     return document
+
+
+def _title(document: QTextDocument) -> str:
+    return document.metaInformation(QTextDocument.MetaInformation.DocumentTitle)
 
 
 def _pages_to_paint(device: QPagedPaintDevice, count: int) -> range:
@@ -136,14 +156,19 @@ def _pages_to_paint(device: QPagedPaintDevice, count: int) -> range:
     return range(count)
 
 
-def paint_html(html: str, device: QPagedPaintDevice) -> int:
+def paint_html(html: str, device: QPagedPaintDevice, *,
+               images: Mapping[str, bytes] | None = None) -> int:
     """Lay ``html`` out on the pages of ``device`` and paint them; returns the page count.
 
     The device's page layout (size, margins) is used as it is; a footer with the page's
-    ``<title>`` and the page number goes in the bottom margin band.
+    ``<title>`` and the page number goes in the bottom margin band. ``images`` are the
+    images the page names, by name.
     """
     ensure_gui_app()
-    document = _document(html)
+    return _paint(_document(html, images), device)
+
+
+def _paint(document: QTextDocument, device: QPagedPaintDevice) -> int:
     layout = document.documentLayout()
     layout.setPaintDevice(device)
     dpi = device.logicalDpiY()
@@ -155,11 +180,14 @@ def paint_html(html: str, device: QPagedPaintDevice) -> int:
     # Set after the paint device: the page size is what makes the document lay out again.
     document.setPageSize(QSizeF(width, page_height))
     count = document.pageCount()
-    title = document.metaInformation(QTextDocument.MetaInformation.DocumentTitle)
+    title = _title(document)
 
     painter = QPainter()
     if not painter.begin(device):
         raise PrintError("the page could not be painted (is the file writable?)")
+    # Images (the report's charts) go into a PDF as they are: by default Qt re-encodes
+    # them as JPEG, which blurs the lines and small labels of a chart.
+    painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
     try:
         context = QAbstractTextDocumentLayout.PaintContext()
         # Paper is white whatever the desktop theme: text defaults to black, not the palette's.
@@ -202,10 +230,12 @@ def _page_layout(page_size: QPageSize.PageSizeId) -> QPageLayout:
 
 
 def html_to_pdf(html: str, path: str | os.PathLike[str], *,
-                page_size: QPageSize.PageSizeId = QPageSize.PageSizeId.A4) -> None:
+                page_size: QPageSize.PageSizeId = QPageSize.PageSizeId.A4,
+                images: Mapping[str, bytes] | None = None) -> None:
     """Write ``html`` as a PDF file at ``path`` (A4 by default, 15 mm margins).
 
-    Raises :class:`PrintError` (an ``OSError``) when the file cannot be written.
+    ``images`` are the images the page names, by name. Raises :class:`PrintError` (an
+    ``OSError``) when the file cannot be written or an image cannot be read.
     """
     ensure_gui_app()
     target = Path(path)
@@ -214,49 +244,55 @@ def html_to_pdf(html: str, path: str | os.PathLike[str], *,
     writer = QPdfWriter(str(target))
     writer.setPageLayout(_page_layout(page_size))
     writer.setCreator("planner")
-    title = _document(html).metaInformation(QTextDocument.MetaInformation.DocumentTitle)
+    document = _document(html, images)
+    title = _title(document)
     if title:
         writer.setTitle(title)
     try:
-        paint_html(html, writer)
+        _paint(document, writer)
     except PrintError as error:
         raise PrintError(f"{target}: {error}") from None
 
 
-def print_html(html: str, printer: QPrinter) -> None:
+def print_html(html: str, printer: QPrinter, *,
+               images: Mapping[str, bytes] | None = None) -> None:
     """Print ``html`` on ``printer`` (its own page size; pages chosen in its dialog)."""
-    paint_html(html, printer)
+    paint_html(html, printer, images=images)
 
 
 def _prepare(printer: QPrinter, html: str) -> None:
     printer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
-    title = _document(html).metaInformation(QTextDocument.MetaInformation.DocumentTitle)
+    # The title alone: the images are not needed to read it.
+    title = _title(_document(html))
     if title:
         printer.setDocName(title)
 
 
 def preview_dialog(html: str, parent: QWidget | None = None,
-                   printer: QPrinter | None = None) -> QPrintPreviewDialog:
+                   printer: QPrinter | None = None, *,
+                   images: Mapping[str, bytes] | None = None) -> QPrintPreviewDialog:
     """Qt's print preview of ``html``, not yet shown (its Print button prints for real).
 
     Without ``printer`` a high-resolution printer for the system's default is made, with
     the default paper of the user's locale; the margins are set to :data:`MARGINS_MM`.
+    ``images`` are the images the page names, by name.
     """
     if printer is None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     _prepare(printer, html)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowTitle(f"Print preview \u2014 {printer.docName() or 'planner'}")
-    dialog.paintRequested.connect(lambda device: print_html(html, device))
+    dialog.paintRequested.connect(lambda device: print_html(html, device, images=images))
     # The dialog does not own the printer; keep the Python wrapper alive with it.
     dialog._planner_printer = printer  # type: ignore[attr-defined]
     return dialog
 
 
 def print_preview(html: str, parent: QWidget | None = None,
-                  printer: QPrinter | None = None) -> bool:
+                  printer: QPrinter | None = None, *,
+                  images: Mapping[str, bytes] | None = None) -> bool:
     """Show the print preview of ``html`` (modal); True if the user printed."""
-    dialog = preview_dialog(html, parent, printer)
+    dialog = preview_dialog(html, parent, printer, images=images)
     try:
         return dialog.exec() == QDialog.DialogCode.Accepted
     finally:

@@ -192,3 +192,23 @@ def test_charts_tab_is_built_when_shown_and_follows_edits(qtbot, window) -> None
     magnesium = window.document.analysis.day(when).totals["magnesium_mg"].value
     totals = dict(zip(week.dates, week.magnesium.totals, strict=True))
     assert totals[when] == pytest.approx(magnesium)
+
+
+def test_weekly_report_is_made_off_the_gui_thread_and_previewed(qtbot, window) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    def close_preview() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, close_preview)
+            return
+        dialog.close()
+
+    QTimer.singleShot(0, close_preview)
+    window.report_action.trigger()
+    qtbot.waitUntil(lambda: window.last_report is not None, timeout=30000)
+    qtbot.waitUntil(window.report_action.isEnabled, timeout=30000)
+    report = window.last_report
+    assert "Not medical advice" in report.html
+    assert "chart-week.png" in report.images
+    assert report.images["chart-week.png"].startswith(b"\x89PNG")
