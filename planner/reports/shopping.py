@@ -309,6 +309,17 @@ def to_html(sl: ShoppingList, *, title: str) -> str:
         "<body>",
         f"<h1>{_esc(title)}</h1>",
     ]
+    parts += list_body_html(sl)
+    parts += [f'<p class="footer">{_esc(FOOTER)}</p>', "</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def list_body_html(sl: ShoppingList, *, aisle_heading: str = "<h2>{}</h2>") -> list[str]:
+    """The list itself as HTML lines: range, aisles with their items, nutrition, notes.
+
+    Shared by the printed list and the weekly report (which sets its own aisle heading).
+    """
+    parts = []
     meta = _meta_line(sl)
     if meta:
         parts.append(f'<p class="meta">{_esc(meta)}</p>')
@@ -316,7 +327,7 @@ def to_html(sl: ShoppingList, *, title: str) -> str:
     if not groups:
         parts.append("<p>Nothing to buy.</p>")
     for aisle, items in groups:
-        parts.append(f"<h2>{_esc(_aisle_title(aisle))}</h2>")
+        parts.append(aisle_heading.format(_esc(_aisle_title(aisle))))
         parts.append('<table class="aisle">')
         parts += [_html_row(item) for item in items]
         parts.append("</table>")
@@ -327,5 +338,4 @@ def to_html(sl: ShoppingList, *, title: str) -> str:
         parts.append('<ul class="notes">')
         parts += [f"<li>{_esc(note)}</li>" for note in sl.notes]
         parts.append("</ul>")
-    parts += [f'<p class="footer">{_esc(FOOTER)}</p>', "</body>", "</html>", ""]
-    return "\n".join(parts)
+    return parts

@@ -73,12 +73,7 @@ from planner.reports.plan import (
     plan_title,
 )
 from planner.reports.shopping import _STYLE as _SHOPPING_STYLE
-from planner.reports.shopping import (
-    _aisle_title,
-    _html_row,
-    _meta_line,
-    nutrition_sentence,
-)
+from planner.reports.shopping import list_body_html
 
 __all__ = [
     "CHART_DPI",
@@ -319,26 +314,10 @@ def _days_section(analysis: Analysis, plan: Plan, foods: Mapping[FoodRef, Food])
 
 
 def _shopping_section(sl: ShoppingList) -> list[str]:
-    parts = [_heading("Shopping list", new_page=True)]
-    meta = _meta_line(sl)
-    if meta:
-        parts.append(f'<p class="meta">{_esc(meta)}</p>')
-    groups = sl.by_aisle()
-    if not groups:
-        parts.append("<p>Nothing to buy.</p>")
-    for aisle, items in groups:
-        parts.append(f'<h3 class="aisle">{_esc(_aisle_title(aisle))}</h3>')
-        parts.append('<table class="aisle">')
-        parts += [_html_row(item) for item in items]
-        parts.append("</table>")
-    sentence = nutrition_sentence(sl)
-    if sentence:
-        parts.append(f'<p class="nutrition">{_esc(sentence)}</p>')
-    if sl.notes:
-        parts.append('<ul class="notes">')
-        parts += [f"<li>{_esc(note)}</li>" for note in sl.notes]
-        parts.append("</ul>")
-    return parts
+    return [
+        _heading("Shopping list", new_page=True),
+        *list_body_html(sl, aisle_heading='<h3 class="aisle">{}</h3>'),
+    ]
 
 
 # --- The report ---------------------------------------------------------------------------

@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Any, Final
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -39,6 +38,7 @@ from planner.core.foods import Food, FoodRef
 from planner.core.plan import Day, Entry, Meal, PlanError
 from planner.core.units import AmountError, UnitError, grams_for, parse_amount, unit_names
 from planner.ui.document import PlanDocument
+from planner.ui.tree_model import TOP, TwoLevelModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -51,8 +51,7 @@ _NUTRIENT_COLUMNS: Final = {
     COL_VITD: ("vitamin_d_ug", "µg", 1),
     COL_KCAL: ("energy_kcal", "kcal", 0),
 }
-#: internalId of a meal row; an entry row stores its meal's position + 1.
-_MEAL_ROW: Final = 0
+_MEAL_ROW: Final = TOP
 
 
 def format_amount(value: float) -> str:
@@ -81,7 +80,7 @@ def tool_button(text: str, tip: str) -> QToolButton:
     return button
 
 
-class DayModel(QAbstractItemModel):
+class DayModel(TwoLevelModel):
     """Meals and entries of one day of the document's plan."""
 
     #: An edit was refused: the message for the user (the old value stays).
@@ -105,26 +104,11 @@ class DayModel(QAbstractItemModel):
 
     # -- structure -----------------------------------------------------------------
 
-    def index(
-        self, row: int, column: int, parent: AnyIndex = QModelIndex()
-    ) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, _MEAL_ROW)
-        return self.createIndex(row, column, parent.row() + 1)
+    def group_count(self) -> int:
+        return len(self.day.meals)
 
-    def parent(self, child: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not child.isValid() or child.internalId() == _MEAL_ROW:
-            return QModelIndex()
-        return self.createIndex(child.internalId() - 1, 0, _MEAL_ROW)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        if not parent.isValid():
-            return len(self.day.meals)
-        if parent.internalId() == _MEAL_ROW and parent.column() == 0:
-            return len(self.day.meals[parent.row()].entries)
-        return 0
+    def child_count(self, group: int) -> int:
+        return len(self.day.meals[group].entries)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return len(COLUMNS)
@@ -143,9 +127,7 @@ class DayModel(QAbstractItemModel):
 
     def meal_of(self, index: AnyIndex) -> int | None:
         """Position of the meal an index belongs to (a meal row or one of its entries)."""
-        if not index.isValid():
-            return None
-        return index.row() if index.internalId() == _MEAL_ROW else index.internalId() - 1
+        return self.group_of(index)
 
     def entry_position(self, index: AnyIndex) -> tuple[int, int] | None:
         if not index.isValid() or index.internalId() == _MEAL_ROW:

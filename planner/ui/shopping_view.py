@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QDate,
     QModelIndex,
     QPersistentModelIndex,
@@ -58,6 +57,7 @@ from planner.services.shopping import ExportFormat, ShoppingService
 from planner.ui.day_view import tool_button
 from planner.ui.document import PlanDocument
 from planner.ui.printing import html_to_pdf, preview_dialog
+from planner.ui.tree_model import TOP, TwoLevelModel
 
 __all__ = ["EXPORT_FILTERS", "AddItemDialog", "ShoppingModel", "ShoppingView"]
 
@@ -70,7 +70,7 @@ COL_FOOD: Final = 1
 KEY_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
 MIN_FACTOR: Final = 0.5
 MAX_FACTOR: Final = 20.0
-_TOP: Final = 0  # internalId of an aisle row; an item row carries its aisle row + 1
+_TOP: Final = TOP  # an aisle row; an item row carries its aisle row + 1 (tree_model)
 
 #: File dialog filters of Export…, with the format each writes.
 EXPORT_FILTERS: Final[tuple[tuple[str, str], ...]] = (
@@ -120,7 +120,7 @@ def _pydate(when: QDate) -> dt.date:
     return dt.date(when.year(), when.month(), when.day())
 
 
-class ShoppingModel(QAbstractItemModel):
+class ShoppingModel(TwoLevelModel):
     """Aisles (top level) and their items (with check boxes) of one shopping list."""
 
     #: The user ticked or unticked an item: (key, checked). The view saves it.
@@ -171,24 +171,11 @@ class ShoppingModel(QAbstractItemModel):
 
     # -- Qt model API ----------------------------------------------------------------
 
-    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
-            return QModelIndex()
-        if not parent.isValid():
-            return self.createIndex(row, column, _TOP)
-        return self.createIndex(row, column, parent.row() + 1)
+    def group_count(self) -> int:
+        return len(self.groups)
 
-    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
-        if not index.isValid() or index.internalId() == _TOP:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, _TOP)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        if not parent.isValid():
-            return len(self.groups)
-        if parent.internalId() == _TOP and parent.column() == 0:
-            return len(self.groups[parent.row()][1])
-        return 0
+    def child_count(self, group: int) -> int:
+        return len(self.groups[group][1])
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return len(COLUMNS)
