@@ -473,12 +473,21 @@ class MainWindow(QMainWindow):
         QMessageBox.critical(self, "planner", f"The database could not be opened:\n\n{exc}")
 
     def _build_workspace(self) -> None:
+        from planner.services.online import OnlineService
+        from planner.ui.online_panel import OnlinePanel
         from planner.ui.search_panel import FoodSearchPanel
         from planner.ui.totals_panel import TotalsPanel
         from planner.ui.warnings import WarningsBanner
 
         self.search_panel = FoodSearchPanel(self.foods)
         self.search_panel.food_chosen.connect(self.add_food)
+        self.online = OnlineService(self.db)
+        self.online_panel = OnlinePanel(self.online, self.tasks)
+        self.online_panel.message.connect(self._show_message)
+        self.online_panel.food_imported.connect(self._on_food_imported)
+        self.food_tabs = QTabWidget()
+        self.food_tabs.addTab(self.search_panel, "Database")
+        self.food_tabs.addTab(self.online_panel, "Online")
         self.totals_panel = TotalsPanel()
         self.banner = WarningsBanner()
         self.banner.finding_activated.connect(self._explain_finding)
@@ -493,7 +502,7 @@ class MainWindow(QMainWindow):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
-        self.splitter.addWidget(self.search_panel)
+        self.splitter.addWidget(self.food_tabs)
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.totals_panel)
         self.splitter.setStretchFactor(0, 2)
@@ -754,6 +763,13 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         QMessageBox.warning(self, "planner", f"That did not work:\n\n{exc}")
 
+    def _on_food_imported(self, food: Food) -> None:
+        """An online food is local now: show it in the database search, ready to add."""
+        self.swaps.forget_index()
+        self.food_tabs.setCurrentWidget(self.search_panel)
+        self.search_panel.search_edit.setText(food.name)
+        self.search_panel.search_now()
+
     def _add_dropped_food(self, ref: FoodRef, meal: int) -> None:
         if self.day_view is not None:
             self.day_view.select_meal(meal)
@@ -892,6 +908,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         # A task may still be using the database (the swap index, the optimizer).
         self.tasks.wait()
+        if hasattr(self, "online"):
+            self.online.close()
         if self.db is not None:
             self.db.close()
             self.db = None
