@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -23,11 +23,13 @@ from planner import __version__, paths
 from planner.core.foods import Food, FoodHit, FoodRefError
 from planner.db.migrate import SchemaTooNewError
 from planner.db.plans import PlanConflictError, PlanNotFoundError
+from planner.db.recipes import RecipeNotFoundError
 from planner.services.backups import BackupError, BackupInfo, BackupService
 from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodNotFoundError, FoodService
 from planner.services.health import DatabaseProblem, ProblemKind
 from planner.sources.food_dataset import DatasetError
+from planner.sources.http import OnlineError
 from planner.sources.usda_sr import UsdaFormatError
 
 if TYPE_CHECKING:
@@ -43,10 +45,12 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     FoodNotFoundError,
     PlanNotFoundError,
     PlanConflictError,
+    RecipeNotFoundError,
     UsdaFormatError,
     DatasetError,
     SchemaTooNewError,
     BackupError,
+    OnlineError,
     OSError,
     ValueError,
 )
@@ -159,21 +163,26 @@ def cmd_foods_show(ctx: Context) -> int:
     if ctx.args.json:
         ctx.emit_json(food_json(food))
         return EXIT_OK
+    print_food(food, ctx.out)
+    return EXIT_OK
+
+
+def print_food(food: Food, out: TextIO) -> None:
+    """A food as text: name, group, nutrients per 100 g, portions, source."""
     from planner.core.nutrients import NUTRIENTS
 
-    print(f"{food.name}  ({food.ref})", file=ctx.out)
-    print(f"Group: {food.group_name or food.group_code or '-'}", file=ctx.out)
-    print("Per 100 g:", file=ctx.out)
+    print(f"{food.name}  ({food.ref})", file=out)
+    print(f"Group: {food.group_name or food.group_code or '-'}", file=out)
+    print("Per 100 g:", file=out)
     for nutrient in NUTRIENTS:
         value = food.nutrients[nutrient.key]
-        print(f"  {nutrient.label:<14} {_fmt(value, nutrient.unit, 2)}", file=ctx.out)
+        print(f"  {nutrient.label:<14} {_fmt(value, nutrient.unit, 2)}", file=out)
     if food.portions:
-        print("Portions:", file=ctx.out)
+        print("Portions:", file=out)
         for portion in food.portions:
-            print(f"  {portion.label} = {portion.grams:g} g", file=ctx.out)
+            print(f"  {portion.label} = {portion.grams:g} g", file=out)
     if food.attribution:
-        print(f"Source: {food.attribution}", file=ctx.out)
-    return EXIT_OK
+        print(f"Source: {food.attribution}", file=out)
 
 
 MAX_PLAN_FILE_BYTES = 20 * 1024 * 1024
@@ -273,6 +282,165 @@ def cmd_plans_delete(ctx: Context) -> int:
     return EXIT_OK
 
 
+# -- recipes -----------------------------------------------------------------------
+
+
+def _recipe_values(values: Mapping[str, float | None] | None) -> dict[str, float | None] | None:
+    return None if values is None else dict(values)
+
+
+def recipe_summary_json(summary: Any) -> dict[str, Any]:
+    keys = ("energy_kcal", "magnesium_mg", "vitamin_d_ug")
+    per_serving = None
+    if summary.serving_grams is not None:
+        per_serving = {key: summary.per_serving(key) for key in keys}
+    return {
+        "recipe": str(summary.ref),
+        "name": summary.name,
+        "servings": summary.servings,
+        "cooked_grams": summary.cooked_grams,
+        "yield_grams": summary.yield_grams,
+        "serving_grams": summary.serving_grams,
+        "ingredients": summary.ingredient_count,
+        "tags": list(summary.tags),
+        "per_serving": per_serving,
+        "per_100g": dict(summary.per_100g),
+        "coverage": {"foods": summary.food_count, "unknown": dict(summary.unknown)},
+    }
+
+
+def cmd_recipes_list(ctx: Context) -> int:
+    from planner.services.recipes import RecipeService
+
+    summaries = RecipeService(ctx.db).list()
+    if ctx.args.json:
+        ctx.emit_json([recipe_summary_json(s) for s in summaries])
+        return EXIT_OK
+    if not summaries:
+        print("No recipes yet. Import some with: planner recipes import FILE", file=ctx.out)
+    for s in summaries:
+        if s.serving_grams is not None:
+            amount = f"{_count_number(s.servings, 'serving')} of {s.serving_grams:.0f} g"
+            mg, vd = s.per_serving("magnesium_mg"), s.per_serving("vitamin_d_ug")
+            per = "per serving"
+        else:
+            amount = f"{s.yield_grams:.0f} g"
+            mg, vd = s.per_100g.get("magnesium_mg"), s.per_100g.get("vitamin_d_ug")
+            per = "per 100 g"
+        print(f"{str(s.ref):<12} {s.name}  ({amount}; {per}: magnesium "
+              f"{_fmt(mg, 'mg', 0)}, vitamin D {_fmt(vd, 'µg')})", file=ctx.out)
+    return EXIT_OK
+
+
+def _count_number(value: float | None, noun: str) -> str:
+    number = f"{value:g}" if value is not None else "?"
+    return f"{number} {noun}" if value == 1 else f"{number} {noun}s"
+
+
+def _saved_recipe_json(saved: Any) -> dict[str, Any]:
+    from planner.core.units import grams_for
+
+    recipe, nutrients = saved.recipe, saved.nutrients
+    ingredients = []
+    for item in recipe.ingredients:
+        food = saved.foods.get(item.food)
+        ingredients.append({
+            "food": str(item.food),
+            "name": food.name if food is not None else None,
+            "amount": item.amount,
+            "unit": item.unit,
+            "grams": None if food is None else grams_for(food, item.amount, item.unit),
+        })
+    return {
+        "recipe": str(saved.ref),
+        "name": recipe.name,
+        "servings": recipe.servings,
+        "cooked_grams": recipe.cooked_grams,
+        "total_grams": nutrients.total_grams,
+        "yield_grams": nutrients.yield_grams,
+        "serving_grams": nutrients.serving_grams,
+        "tags": list(recipe.tags),
+        "instructions": recipe.instructions,
+        "ingredients": ingredients,
+        "per_serving": _recipe_values(nutrients.per_serving),
+        "per_100g": dict(nutrients.per_100g),
+        "coverage": {"foods": nutrients.food_count, "unknown": dict(nutrients.unknown)},
+    }
+
+
+def cmd_recipes_show(ctx: Context) -> int:
+    from planner.core.nutrients import NUTRIENTS
+    from planner.core.recipes import unknown_note
+    from planner.services.recipes import RecipeService
+
+    saved = RecipeService(ctx.db).get(ctx.args.recipe)
+    data = _saved_recipe_json(saved)
+    if ctx.args.json:
+        ctx.emit_json(data)
+        return EXIT_OK
+    out, nutrients = ctx.out, saved.nutrients
+    print(f"{saved.recipe.name}  ({saved.ref})", file=out)
+    yield_parts = []
+    if saved.recipe.servings is not None:
+        yield_parts.append(_count_number(saved.recipe.servings, "serving"))
+    weight = f"{nutrients.yield_grams:.0f} g"
+    if saved.recipe.cooked_grams is not None:
+        weight += f" cooked (ingredients {nutrients.total_grams:.0f} g)"
+    yield_parts.append(weight)
+    line = f"Yield: {', '.join(yield_parts)}"
+    if nutrients.serving_grams is not None:
+        line += f"; 1 serving = {nutrients.serving_grams:.0f} g"
+    print(line, file=out)
+    if saved.recipe.tags:
+        print(f"Tags: {', '.join(saved.recipe.tags)}", file=out)
+    print("Ingredients:", file=out)
+    for item in data["ingredients"]:
+        grams = "" if item["grams"] is None else f" ({item['grams']:.0f} g)"
+        print(f"  {item['amount']:g} {item['unit']} {item['name'] or '?'}{grams}  "
+              f"[{item['food']}]", file=out)
+    print(f"  {'':<14} {'per serving':>14} {'per 100 g':>14}", file=out)
+    for nutrient in NUTRIENTS:
+        per_serving = (None if nutrients.per_serving is None
+                       else nutrients.per_serving[nutrient.key])
+        serving_text = "-" if nutrients.per_serving is None else _fmt(per_serving, nutrient.unit)
+        print(f"  {nutrient.label:<14} {serving_text:>14} "
+              f"{_fmt(nutrients.per_100g[nutrient.key], nutrient.unit):>14}", file=out)
+    notes = [note for n in NUTRIENTS if (note := unknown_note(nutrients, n.key)) is not None]
+    if notes:
+        print("Coverage (values are lower bounds): " + "; ".join(notes), file=out)
+    if saved.recipe.instructions:
+        print(f"Instructions: {saved.recipe.instructions}", file=out)
+    return EXIT_OK
+
+
+def cmd_recipes_import(ctx: Context) -> int:
+    from planner.services.recipes import RecipeService
+
+    imported = RecipeService(ctx.db).import_text(read_plan_file(ctx.args.file))
+    if ctx.args.json:
+        ctx.emit_json({"recipes": {str(k): str(v) for k, v in imported.refs.items()},
+                       "created": [str(ref) for ref in imported.created]})
+        return EXIT_OK
+    reused = len(imported.refs) - len(imported.created)
+    print(f"Imported {_count(len(imported.refs), 'recipe')} ({len(imported.created)} new, "
+          f"{reused} already stored).", file=ctx.out)
+    for file_ref, ref in imported.refs.items():
+        print(f"  {file_ref} -> {ref}", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_recipes_export(ctx: Context) -> int:
+    from planner.services.recipes import RecipeService
+
+    text = RecipeService(ctx.db).export_text(ctx.args.recipes)
+    if ctx.args.output:
+        Path(ctx.args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote the recipes to {ctx.args.output}.", file=ctx.out)
+    else:
+        ctx.out.write(text)
+    return EXIT_OK
+
+
 def swap_json(swap: Any) -> dict[str, Any]:
     return {
         "food": str(swap.food.ref),
@@ -335,7 +503,7 @@ def cmd_optimize(ctx: Context) -> int:
     result = SwapService(ctx.db).optimize(loaded.plan, dict(loaded.foods), settings)
     if args.output:
         Path(args.output).write_text(
-            dump_plan(result.plan, recipes_json=loaded.recipes_json), encoding="utf-8"
+            dump_plan(result.plan, recipes=loaded.recipes), encoding="utf-8"
         )
     planned = [d for d in result.days if d.reason != "nothing planned"]
     if args.json:
@@ -421,28 +589,31 @@ def _output_format(args: argparse.Namespace, formats: Sequence[str], default: st
     return default
 
 
-def _plan_and_foods(ctx: Context) -> tuple[Any, dict[Any, Food] | None, int | None]:
-    """The plan of ``--plan ID`` (with its id) or of the plan file, and its foods."""
+def _plan_and_foods(
+    ctx: Context,
+) -> tuple[Any, dict[Any, Food] | None, int | None, Mapping[Any, Any] | None]:
+    """The plan of ``--plan ID`` (with its id) or of the plan file, its foods, and the
+    file's recipes (``None`` for a stored plan: the database's are used)."""
     from planner.services.plans import PlanService
 
     service = PlanService(ctx.db)
     if ctx.args.plan_id is not None:
         saved = service.get(ctx.args.plan_id)
-        return saved.plan, None, saved.id
+        return saved.plan, None, saved.id, None
     if ctx.args.file is None:
         raise CliError("give a plan file or --plan ID")
     loaded = service.load_file_text(read_plan_file(ctx.args.file))
-    return loaded.plan, dict(loaded.foods), None
+    return loaded.plan, dict(loaded.foods), None, loaded.recipe_map
 
 
-def _write_pdf(html: str, path: str) -> None:
+def _write_pdf(html: str, path: str, images: Mapping[str, bytes] | None = None) -> None:
     """Lay the page out with Qt (headless) and write it as a PDF file."""
     try:
         from planner.ui.printing import ensure_gui_app, html_to_pdf
     except ImportError as exc:
         raise CliError(f"PDF output needs Qt (PySide6), which could not be loaded: {exc}") from None
     ensure_gui_app()
-    html_to_pdf(html, path)
+    html_to_pdf(html, path, images=images)
 
 
 def _write_output(ctx: Context, text: str, output: str | None) -> None:
@@ -462,11 +633,12 @@ def cmd_shopping_list(ctx: Context) -> int:
     fmt = _output_format(args, (*EXPORT_FORMATS, "pdf"), "txt")
     if fmt == "pdf" and not args.output:
         raise CliError("PDF output needs a file: add -o FILE.pdf")
-    plan, foods, plan_id = _plan_and_foods(ctx)
+    plan, foods, plan_id, recipes = _plan_and_foods(ctx)
     service = ShoppingService(ctx.db)
     # A stored plan's list carries the ticks and hand-added items of its exact range.
     stored_id = plan_id if start is not None and end is not None else None
-    sl = service.build(plan, foods, start, end, args.factor, args.units, plan_id=stored_id)
+    sl = service.build(plan, foods, start, end, args.factor, args.units, plan_id=stored_id,
+                       recipes=recipes)
     title = f"Shopping list \u2014 {plan_title(plan)}"
     if fmt == "pdf":
         _write_pdf(service.export(sl, "html", title=title), args.output)
@@ -489,7 +661,7 @@ def cmd_print_plan(ctx: Context) -> int:
     fmt = _output_format(args, ("pdf", "html", "txt"), "pdf" if args.output else "txt")
     if fmt == "pdf" and not args.output:
         raise CliError("PDF output needs a file: add -o FILE.pdf")
-    plan, foods, _plan_id = _plan_and_foods(ctx)
+    plan, foods, _plan_id, _recipes = _plan_and_foods(ctx)
     service = ShoppingService(ctx.db)
     if fmt == "pdf":
         _write_pdf(service.plan_report(plan, foods, start, end, fmt="html"), args.output)
@@ -498,6 +670,29 @@ def cmd_print_plan(ctx: Context) -> int:
         _write_output(ctx, report, args.output)
     if args.output:
         print(f"Wrote the plan to {args.output}.", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_report(ctx: Context) -> int:
+    from planner.services.reports import ReportService
+
+    args = ctx.args
+    start = _date_option(args.start, "--from")
+    end = _date_option(args.end, "--to")
+    fmt = _output_format(args, ("pdf", "html"), "pdf" if args.output else "html")
+    if fmt == "pdf" and not args.output:
+        raise CliError("PDF output needs a file: add -o FILE.pdf")
+    plan, foods, plan_id, _recipes = _plan_and_foods(ctx)
+    # A stored plan's list carries the ticks and hand-added items of its exact range.
+    stored_id = plan_id if start is not None and end is not None else None
+    report = ReportService(ctx.db).weekly(plan, foods, start, end, plan_id=stored_id)
+    if fmt == "pdf":
+        _write_pdf(report.html, args.output, report.images)
+    else:
+        # One file a browser shows whole: the charts go inside the page.
+        _write_output(ctx, report.standalone_html(), args.output)
+    if args.output:
+        print(f"Wrote the weekly report to {args.output}.", file=ctx.out)
     return EXIT_OK
 
 
@@ -534,6 +729,97 @@ def cmd_import_usda(ctx: Context) -> int:
         ctx.emit_json({"imported": count, "total_foods": service.count()})
     else:
         print(f"Imported {count} foods; the database holds {service.count()}.", file=ctx.out)
+    return EXIT_OK
+
+
+# -- online sources (FoodData Central, Open Food Facts) --------------------------------
+
+
+def _online_service(ctx: Context, *, with_db: bool = False) -> Any:
+    from planner.services.online import OnlineService
+
+    return OnlineService(ctx.db if with_db else None)
+
+
+def online_result_json(result: Any) -> dict[str, Any]:
+    return {
+        "food": str(result.ref),
+        "name": result.name,
+        "data_type": result.data_type,
+        "brand": result.brand,
+        "gtin_upc": result.gtin_upc,
+        "category": result.category,
+        "per_100g": dict(result.nutrients),
+    }
+
+
+def cmd_online_search(ctx: Context) -> int:
+    from planner.sources.fdc import DEFAULT_DATA_TYPES
+
+    args = ctx.args
+    with _online_service(ctx) as online:
+        results = online.search_fdc(
+            args.text, args.types or DEFAULT_DATA_TYPES, page_size=args.limit
+        )
+    if args.json:
+        ctx.emit_json([online_result_json(r) for r in results])
+        return EXIT_OK
+    if not results:
+        print(f"FoodData Central has no food matching {args.text!r}.", file=ctx.out)
+        return EXIT_OK
+    print(f"{'food':<12} {'Mg mg/100g':>10} {'vit D µg/100g':>13}  {'type':<10} name",
+          file=ctx.out)
+    for result in results:
+        mg = "?" if result.magnesium_mg is None else f"{result.magnesium_mg:g}"
+        vd = "?" if result.vitamin_d_ug is None else f"{result.vitamin_d_ug:g}"
+        kind = result.data_type.split(" (")[0]
+        print(f"{str(result.ref):<12} {mg:>10} {vd:>13}  {kind:<10} {result.name}", file=ctx.out)
+    return EXIT_OK
+
+
+def cmd_online_barcode(ctx: Context) -> int:
+    with _online_service(ctx) as online:
+        food = online.off_product(ctx.args.code)
+    if ctx.args.json:
+        ctx.emit_json(food_json(food))
+    else:
+        print_food(food, ctx.out)
+    return EXIT_OK
+
+
+def cmd_online_import(ctx: Context) -> int:
+    with _online_service(ctx, with_db=True) as online:
+        food = online.import_food(ctx.args.food)
+    if ctx.args.json:
+        ctx.emit_json(food_json(food))
+        return EXIT_OK
+    print(
+        f"Imported {food.ref} {food.name}: magnesium "
+        f"{_fmt(food.value('magnesium_mg'), 'mg')}, vitamin D "
+        f"{_fmt(food.value('vitamin_d_ug'), 'µg')} per 100 g.",
+        file=ctx.out,
+    )
+    return EXIT_OK
+
+
+def cmd_online_key(ctx: Context) -> int:
+    from planner.services.online import ENV_FDC_API_KEY, save_fdc_api_key
+
+    if ctx.args.key_command == "clear":
+        save_fdc_api_key(None)
+        print("Removed the saved FoodData Central API key.", file=ctx.out)
+        return EXIT_OK
+    key = ctx.args.key
+    if key == "-":
+        # From stdin, so that the key stays out of the shell history and `ps`.
+        key = sys.stdin.readline()
+    if not key.strip():
+        raise CliError("give the API key (or '-' to read it from stdin)")
+    path = save_fdc_api_key(key)
+    print(f"Saved the FoodData Central API key in {_home_relative(str(path))} "
+          "(readable only by you).", file=ctx.out)
+    if os.environ.get(ENV_FDC_API_KEY, "").strip():
+        print(f"Note: {ENV_FDC_API_KEY} is set and is used instead while it is.", file=ctx.out)
     return EXIT_OK
 
 
@@ -711,6 +997,45 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("directory", help="folder with FOOD_DES, FD_GROUP, NUT_DATA, WEIGHT")
     importer.set_defaults(handler=cmd_import_usda)
 
+    online = commands.add_parser(
+        "online", help="look foods up in FoodData Central and Open Food Facts, and import them"
+    )
+    online_commands = online.add_subparsers(dest="online_command", metavar="ACTION",
+                                            required=True)
+    online_search = online_commands.add_parser(
+        "search", parents=[json_flag], help="search FoodData Central (values per 100 g)"
+    )
+    online_search.add_argument("text", help="words to find, e.g. 'salmon raw'")
+    online_search.add_argument(
+        "--type", dest="types", action="append", metavar="TYPE",
+        choices=("Foundation", "SR_Legacy", "Survey", "Branded"),
+        help="Foundation, SR_Legacy, Survey or Branded; repeat for several "
+             "(default: all but Branded)",
+    )
+    online_search.add_argument("--limit", type=_limit, default=25, metavar="N",
+                               help="results (default 25, at most 200)")
+    online_search.set_defaults(handler=cmd_online_search)
+    online_barcode = online_commands.add_parser(
+        "barcode", parents=[json_flag], help="show an Open Food Facts product by barcode"
+    )
+    online_barcode.add_argument("code", help="8 to 14 digits, e.g. 3017620422003")
+    online_barcode.set_defaults(handler=cmd_online_barcode)
+    online_import = online_commands.add_parser(
+        "import", parents=[json_flag], help="store an online food in the local database"
+    )
+    online_import.add_argument("food", help="fdc:ID or off:BARCODE")
+    online_import.set_defaults(handler=cmd_online_import)
+    online_key = online_commands.add_parser("key", help="the FoodData Central API key")
+    key_commands = online_key.add_subparsers(dest="key_command", metavar="ACTION",
+                                             required=True)
+    key_set = key_commands.add_parser(
+        "set", help="save the key (file readable only by you); FDC_API_KEY overrides it"
+    )
+    key_set.add_argument("key", help="the key from api.data.gov, or '-' to read it from stdin")
+    key_set.set_defaults(handler=cmd_online_key)
+    key_clear = key_commands.add_parser("clear", help="forget the saved key")
+    key_clear.set_defaults(handler=cmd_online_key)
+
     analyze = commands.add_parser(
         "analyze", parents=[json_flag], help="totals and findings of a plan file"
     )
@@ -789,6 +1114,17 @@ def build_parser() -> argparse.ArgumentParser:
     print_plan.add_argument("-o", "--output", metavar="FILE", help="default: stdout (text)")
     print_plan.set_defaults(handler=cmd_print_plan)
 
+    report = commands.add_parser(
+        "report",
+        help="the weekly report: profile, targets, days, findings explained, charts and "
+             "shopping list, as PDF or HTML",
+    )
+    add_plan_source(report)
+    report.add_argument("--format", choices=("pdf", "html"),
+                        help="default: from the -o suffix, else pdf with -o, html without")
+    report.add_argument("-o", "--output", metavar="FILE", help="default: stdout (HTML)")
+    report.set_defaults(handler=cmd_report)
+
     plans = commands.add_parser("plans", help="list or delete stored plans")
     plan_commands = plans.add_subparsers(dest="plans_command", metavar="ACTION", required=True)
     plans_list = plan_commands.add_parser("list", parents=[json_flag], help="stored plans")
@@ -796,6 +1132,32 @@ def build_parser() -> argparse.ArgumentParser:
     plans_delete = plan_commands.add_parser("delete", help="delete a stored plan")
     plans_delete.add_argument("plan_id", type=int, metavar="PLAN")
     plans_delete.set_defaults(handler=cmd_plans_delete)
+
+    recipes = commands.add_parser("recipes", help="list, show, import and export recipes")
+    recipe_commands = recipes.add_subparsers(dest="recipes_command", metavar="ACTION",
+                                             required=True)
+    recipes_list = recipe_commands.add_parser("list", parents=[json_flag],
+                                              help="stored recipes, by name")
+    recipes_list.set_defaults(handler=cmd_recipes_list)
+    recipes_show = recipe_commands.add_parser(
+        "show", parents=[json_flag],
+        help="ingredients, yield, and nutrients per serving and per 100 g with coverage",
+    )
+    recipes_show.add_argument("recipe", help="recipe reference, e.g. recipe:8790")
+    recipes_show.set_defaults(handler=cmd_recipes_show)
+    recipes_import = recipe_commands.add_parser(
+        "import", parents=[json_flag],
+        help="store the recipes of a planner.recipes/1 file (identical ones are reused)",
+    )
+    recipes_import.add_argument("file", help="a planner.recipes/1 file ('-' for stdin)")
+    recipes_import.set_defaults(handler=cmd_recipes_import)
+    recipes_export = recipe_commands.add_parser(
+        "export", help="write recipes (with the recipes inside them) as a planner.recipes/1 file"
+    )
+    recipes_export.add_argument("recipes", nargs="+", metavar="RECIPE",
+                                help="recipe references, e.g. recipe:8790")
+    recipes_export.add_argument("-o", "--output", metavar="FILE", help="default: stdout")
+    recipes_export.set_defaults(handler=cmd_recipes_export)
 
     backup = commands.add_parser("backup", help="list, make and restore database backups")
     backup_commands = backup.add_subparsers(dest="backup_command", metavar="ACTION",

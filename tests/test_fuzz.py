@@ -196,7 +196,7 @@ def test_a_plan_file_loads_or_gives_plan_file_error(
         return
     assert isinstance(loaded, LoadedPlan)
     # What loads is a plan planner can write back and read again unchanged.
-    written = dump_plan(loaded.plan, recipes_json=loaded.recipes_json)
+    written = dump_plan(loaded.plan, recipes=loaded.recipes)
     again = load_plan(written, real_foods)
     assert again.plan == loaded.plan
     assert set(again.foods) == set(loaded.foods)

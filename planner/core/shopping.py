@@ -3,6 +3,9 @@
 :func:`build_shopping_list` sums every entry of the days from ``start`` to ``end`` by food
 (across days and meals), multiplies by a household factor (cook for 2: ``factor=2``) and
 gives each food an aisle (:class:`Aisles`, from ``data/aisles.json``) and a quantity text.
+A recipe is bought as its ingredients: an entry of 1 serving of a 4-serving curry adds a
+quarter of each ingredient (recipes inside recipes expanded the same way), summed with
+the same foods of other entries.
 
 How a quantity is shown (``display``), first choice that applies:
 
@@ -46,6 +49,7 @@ from typing import Any, Final, Literal
 
 from planner.core.foods import Food, FoodRef, Portion
 from planner.core.plan import Plan
+from planner.core.recipes import Recipe, RecipeBook, RecipeError
 from planner.core.targets import Targets
 from planner.core.units import (
     MASS_UNITS,
@@ -669,11 +673,15 @@ def build_shopping_list(
     targets: Targets | None = None,
     extra_items: Sequence[ShoppingItem] = (),
     checked: Collection[str] = (),
+    recipes: Mapping[FoodRef, Recipe] | None = None,
 ) -> ShoppingList:
     """The shopping list of ``plan`` from ``start`` to ``end`` (inclusive; ``None``: open).
 
     ``factor`` multiplies every amount (cook for 2: ``2``). ``extra_items`` are added as
     given; an item is ticked when it is ticked already or its key is in ``checked``.
+    An entry of a recipe in ``recipes`` is bought as its ingredients (recipes inside it
+    too), scaled by the grams eaten / the recipe's yield; ``foods`` must then hold the
+    ingredients' foods. A recipe that cannot be expanded is listed as itself, with a note.
     An empty range gives an empty list with a note, not an error.
     """
     if start is not None and end is not None and start > end:
@@ -683,11 +691,23 @@ def build_shopping_list(
     if units not in _UNITS:
         raise ValueError(f"units must be metric or us, got {units!r}")
 
+    book = RecipeBook(recipes or {}, foods)
     tallies: dict[FoodRef, _Tally] = {}
     weights: dict[tuple[FoodRef, str], tuple[float, Portion | None] | str] = {}
+    # Per recipe: its foods, grams of each per gram of the recipe, and the measure used.
+    expansions: dict[FoodRef, list[tuple[FoodRef, float, Portion | None]] | str] = {}
     # (food, unit) -> (reason, entries, first date) for entries that could not be weighed.
     problems: dict[tuple[FoodRef, str], tuple[str, int, date]] = {}
+    # recipe -> (reason, entries, first date) for recipes bought as themselves.
+    unexpanded: dict[FoodRef, tuple[str, int, date]] = {}
     planned: list[date] = []
+
+    def tally_of(ref: FoodRef) -> _Tally:
+        tally = tallies.get(ref)
+        if tally is None:
+            tally = tallies[ref] = _Tally()
+        return tally
+
     for day in plan.days:
         if (start is not None and day.date < start) or (end is not None and day.date > end):
             continue
@@ -695,18 +715,16 @@ def build_shopping_list(
             continue
         planned.append(day.date)
         for entry in day.entries:
-            # Recipes come later: a recipe entry will expand into its ingredients here,
-            # scaled by amount / yield, before the foods are summed.
             food = foods.get(entry.food)
+            if food is None and entry.food in book.recipes:
+                food = book.food(entry.food)
             weighed = weights.get((entry.food, entry.unit))
             if weighed is None:
                 weighed = weights[(entry.food, entry.unit)] = _weigh(food, entry.food,
                                                                      entry.unit)
-            tally = tallies.get(entry.food)
-            if tally is None:
-                tally = tallies[entry.food] = _Tally()
             amount = entry.amount * factor
             if isinstance(weighed, str) or food is None:
+                tally = tally_of(entry.food)
                 unit = " ".join(entry.unit.split())
                 tally.unweighed[unit] = tally.unweighed.get(unit, 0.0) + amount
                 tally.mg_unknown += 1
@@ -718,23 +736,21 @@ def build_shopping_list(
                 continue
             grams_each, portion = weighed
             grams = amount * grams_each
-            tally.grams += grams
-            tally.weighed += 1
-            if portion is not None and portion not in tally.used:
-                tally.used.append(portion)
-            magnesium = food.nutrients.get("magnesium_mg")
-            vitamin_d = food.nutrients.get("vitamin_d_ug")
-            if magnesium is None:
-                tally.mg_unknown += 1
-            else:
-                tally.magnesium += magnesium * grams / 100.0
-            if vitamin_d is None:
-                tally.vd_unknown += 1
-            else:
-                tally.vitamin_d += vitamin_d * grams / 100.0
+            recipe = book.recipes.get(entry.food)
+            if recipe is not None:
+                parts = expansions.get(entry.food)
+                if parts is None:
+                    parts = expansions[entry.food] = _expansion(book, recipe)
+                if not isinstance(parts, str):
+                    for ref, share, used in parts:
+                        _add(tally_of(ref), foods.get(ref), grams * share, used)
+                    continue
+                reason, count, first = unexpanded.get(entry.food, (parts, 0, day.date))
+                unexpanded[entry.food] = (reason, count + 1, first)
+            _add(tally_of(entry.food), food, grams, portion)
 
     keys = frozenset(checked)
-    items = [_food_item(ref, tally, foods.get(ref), aisles, units, keys)
+    items = [_food_item(ref, tally, foods.get(ref) or book.food(ref), aisles, units, keys)
              for ref, tally in tallies.items()]
     for extra in extra_items:
         items.append(replace(extra, checked=True) if extra.key in keys else extra)
@@ -745,6 +761,10 @@ def build_shopping_list(
         entries = "1 entry" if count == 1 else f"{count} entries"
         notes.append(f"{entries} of {ref} in {unit!r} (first on {first.isoformat()}) "
                      f"could not be weighed: {reason}")
+    for ref, (reason, count, first) in unexpanded.items():
+        entries = "1 entry" if count == 1 else f"{count} entries"
+        notes.append(f"{entries} of the recipe {ref} (first on {first.isoformat()}) is "
+                     f"listed as the dish, not its ingredients: {reason}")
 
     nutrition = None
     if planned:
@@ -754,6 +774,43 @@ def build_shopping_list(
         end if end is not None else (planned[-1] if planned else None),
         factor, tuple(items), tuple(notes), nutrition, units, aisles.order,
     )
+
+
+def _expansion(book: RecipeBook,
+               recipe: Recipe) -> list[tuple[FoodRef, float, Portion | None]] | str:
+    """The foods of one gram of ``recipe`` (grams each, and the measure the recipe uses),
+    or why it cannot be expanded."""
+    try:
+        parts = book.expand(1.0, recipe)
+    except RecipeError as error:
+        return str(error)
+    expanded = []
+    for ingredient, share in parts:
+        food = book.foods.get(ingredient.food)
+        if food is None:  # expand() weighed it, so only a recipe food could be missing here
+            return f"no food {ingredient.food} for {recipe.label!r}"
+        portion = None if mass_unit(ingredient.unit) else find_portion(food, ingredient.unit)
+        expanded.append((ingredient.food, share, portion))
+    return expanded
+
+
+def _add(tally: _Tally, food: Food | None, grams: float, portion: Portion | None) -> None:
+    """Count ``grams`` of ``food`` (weighed in ``portion``, ``None``: a mass unit)."""
+    tally.grams += grams
+    tally.weighed += 1
+    if portion is not None and portion not in tally.used:
+        tally.used.append(portion)
+    nutrients = food.nutrients if food is not None else {}
+    magnesium = nutrients.get("magnesium_mg")
+    vitamin_d = nutrients.get("vitamin_d_ug")
+    if magnesium is None:
+        tally.mg_unknown += 1
+    else:
+        tally.magnesium += magnesium * grams / 100.0
+    if vitamin_d is None:
+        tally.vd_unknown += 1
+    else:
+        tally.vitamin_d += vitamin_d * grams / 100.0
 
 
 def _food_item(ref: FoodRef, tally: _Tally, food: Food | None, aisles: Aisles, units: Units,

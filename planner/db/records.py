@@ -196,3 +196,39 @@ class ShoppingListRecord(Base):
     units: Mapped[str | None] = mapped_column(String(8))
     checked: Mapped[str] = mapped_column(Text, default="[]")
     extra_items: Mapped[str] = mapped_column(Text, default="[]")
+
+
+class RecipeRecord(Base):
+    """A recipe: the ``food`` row of the same id holds its name and derived values.
+
+    ``total_grams`` is the ingredients' weight (the yield when ``cooked_grams`` is NULL);
+    ``tags`` a JSON list of words; ``coverage`` a JSON object ``{"foods": 6, "unknown":
+    {"vitamin_d_ug": 2}}``: how many foods the values are made of and how many lack each.
+    """
+
+    __tablename__ = "recipe"
+
+    food_id: Mapped[int] = mapped_column(
+        ForeignKey("food.id", ondelete="CASCADE"), primary_key=True
+    )
+    servings: Mapped[float | None] = mapped_column(Float)
+    cooked_grams: Mapped[float | None] = mapped_column(Float)
+    total_grams: Mapped[float] = mapped_column(Float)
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    tags: Mapped[str] = mapped_column(Text, default="[]")
+    coverage: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class RecipeIngredientRecord(Base):
+    """One ingredient of a recipe, in order; ``food_id`` may be another recipe's food."""
+
+    __tablename__ = "recipe_ingredient"
+    __table_args__ = (Index("ix_recipe_ingredient_food", "food_id"),)
+
+    recipe_food_id: Mapped[int] = mapped_column(
+        ForeignKey("recipe.food_id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    food_id: Mapped[int] = mapped_column(ForeignKey("food.id"))
+    amount: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(200))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from planner.core.foods import Food, FoodGroup, FoodHit, FoodRef
+from planner.core.recipes import RECIPE_SOURCE
 from planner.db.foods import DEFAULT_LIMIT, FoodRepository, Progress
 from planner.services.database import DATASET_META_KEY, Database
 from planner.sources.usda_sr import read_release
@@ -45,8 +46,10 @@ class FoodService:
             return FoodRepository(session).groups()
 
     def count(self) -> int:
+        """Foods in the database; recipes (the user's dishes, also foods) are not counted."""
         with self.db.sessions() as session:
-            return FoodRepository(session).count()
+            repository = FoodRepository(session)
+            return repository.count() - repository.count(RECIPE_SOURCE)
 
     def import_usda(self, directory: Path | str, progress: Progress | None = None) -> int:
         """Load a full SR release; foods already present are updated, never duplicated.

@@ -20,7 +20,14 @@ from planner.core.targets import DriTables
 from planner.db.foods import FoodRepository
 from planner.db.plans import PlanConflictError, PlanNotFoundError, PlanRepository, PlanSummary
 from planner.services.database import Database
-from planner.sources.plan_file import LoadedPlan, PlanFileError, dump_plan, load_plan
+from planner.services.recipes import (
+    RecipeService,
+    plan_recipes,
+    remap_plan,
+    sort_recipes,
+    store_recipes,
+)
+from planner.sources.plan_file import LoadedPlan, dump_plan, load_plan
 
 __all__ = [
     "PlanConflictError",
@@ -130,21 +137,27 @@ class PlanService:
             return load_plan(text, resolve)
 
     def import_text(self, text: str) -> SavedPlan:
-        """Store the plan of a file as a new plan; a broken file stores nothing.
+        """Store the plan of a file as a new plan, with the recipes it carries.
 
-        A file that carries recipes is refused for now rather than stored without them:
-        nothing the user wrote may be dropped silently.
+        One transaction: the file's recipes are stored (a stored recipe with the same
+        content is reused instead) and the entries pointed at them. A broken file, or a
+        broken recipe in it, stores nothing.
         """
         loaded = self.load_file_text(text)
-        if loaded.recipes_json not in (None, "[]"):
-            raise PlanFileError(
-                "this file holds recipes, which this version of planner cannot store yet",
-                "recipes",
-            )
-        return self.create(loaded.plan)
+        return self._store_loaded(loaded, loaded.plan)
+
+    def _store_loaded(self, loaded: LoadedPlan, plan: Plan) -> SavedPlan:
+        with self.db.sessions.begin() as session:
+            imported = store_recipes(session, loaded.recipes)
+            plan_id = PlanRepository(session).create(remap_plan(plan, imported.refs))
+        return self.get(plan_id)
 
     def export_text(self, plan_id: int) -> str:
-        return dump_plan(self.get(plan_id).plan)
+        """The stored plan as a file, with every recipe it uses (and the recipes in those)."""
+        plan = self.get(plan_id).plan
+        with self.db.sessions() as session:
+            recipes = plan_recipes(session, plan)
+        return dump_plan(plan, recipes=sort_recipes(recipes.values()))
 
     # -- first start -----------------------------------------------------------------
 
@@ -152,18 +165,21 @@ class PlanService:
         """The demo week (``data/demo_week.json``) moved to the week of ``today``.
 
         A realistic week with a daily vitamin D supplement and too little magnesium, so
-        a new user sees the central warning, and how to fix it, at once.
+        a new user sees the central warning, and how to fix it, at once. Its recipes are
+        sample recipes: stored ones with the same content are reused.
         """
         loaded = self.load_file_text(paths.read_shipped_text("demo_week.json"))
         plan = loaded.plan
         shift = (today - dt.timedelta(days=today.weekday())) - plan.days[0].date
         days = tuple(Day(day.date + shift, day.meals) for day in plan.days)
-        return self.create(Plan(plan.profile, days, plan.supplements, plan.name))
+        return self._store_loaded(loaded, Plan(plan.profile, days, plan.supplements, plan.name))
 
     def ensure_demo(self, today: dt.date) -> SavedPlan | None:
-        """Create the demo week when the database has no plan at all (first start)."""
+        """Create the sample recipes and the demo week when the database has no plan at
+        all (first start)."""
         if self.list():
             return None
+        RecipeService(self.db).ensure_samples()
         return self.create_demo(today)
 
     # -- analysis ------------------------------------------------------------------

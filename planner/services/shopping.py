@@ -26,6 +26,7 @@ from planner import paths
 from planner.core.analysis import Analysis, analyze
 from planner.core.foods import Food, FoodRef
 from planner.core.plan import Day, Plan
+from planner.core.recipes import RECIPE_SOURCE, Recipe
 from planner.core.rules import RuleSettings
 from planner.core.shopping import (
     MAX_FACTOR,
@@ -37,6 +38,7 @@ from planner.core.shopping import (
 )
 from planner.core.targets import Targets
 from planner.db.foods import FoodRepository
+from planner.db.recipes import RecipeRepository
 from planner.db.shopping import ExtraItem, ShoppingListRepository, StoredList
 from planner.reports.plan import plan_title, plan_to_html, plan_to_text
 from planner.reports.shopping import (
@@ -97,6 +99,28 @@ def _foods_of(session: Session, plan: Plan) -> dict[FoodRef, Food]:
     return FoodRepository(session).get_many({e.food for day in plan.days for e in day.entries})
 
 
+def _with_recipes(
+    session: Session, plan: Plan, foods: Mapping[FoodRef, Food],
+    recipes: Mapping[FoodRef, Recipe] | None,
+) -> tuple[Mapping[FoodRef, Food], Mapping[FoodRef, Recipe]]:
+    """The recipes to expand and the foods with their ingredients added.
+
+    Without ``recipes``: the stored recipes ``plan`` uses, each only if ``foods`` holds its
+    stored food (same id), so a file's recipe is never confused with a stored one.
+    """
+    if recipes is None:
+        used = {e.food for d in plan.days for e in d.entries if e.food.source == RECIPE_SOURCE}
+        database = FoodRepository(session).get_many(used)
+        top = {ref for ref, food in database.items()
+               if ref not in foods or foods[ref].id == food.id}
+        recipes = RecipeRepository(session).closure(top)
+    needed = {item.food for recipe in recipes.values() for item in recipe.ingredients}
+    missing = needed - set(foods) - set(recipes)
+    if not missing:
+        return foods, recipes
+    return {**FoodRepository(session).get_many(missing), **foods}, recipes
+
+
 class ShoppingService:
     def __init__(self, db: Database, settings: RuleSettings | None = None) -> None:
         self.db = db
@@ -118,6 +142,7 @@ class ShoppingService:
         targets: Targets | None = None,
         *,
         plan_id: int | None = None,
+        recipes: Mapping[FoodRef, Recipe] | None = None,
     ) -> ShoppingList:
         """The shopping list of ``plan`` from ``start`` to ``end`` (inclusive).
 
@@ -125,18 +150,28 @@ class ShoppingService:
         ``plan_id`` (and then both dates) the stored ticks and hand-added items of that
         plan's list for the range are applied. An empty range gives an empty list with a
         note; a start after the end is a :class:`ValueError`.
+
+        Recipes are bought as their ingredients: ``recipes`` (e.g. a plan file's) or, by
+        default, the stored recipes the plan uses, with their ingredients' foods. A recipe
+        food in ``foods`` that is not the stored one (another id, e.g. from a file) is
+        listed as the dish unless its recipe is given.
         """
         stored: StoredList | None = None
-        if plan_id is not None:
-            if start is None or end is None:
-                raise ValueError("a stored shopping list needs a start and an end date")
+        if plan_id is not None and (start is None or end is None):
+            raise ValueError("a stored shopping list needs a start and an end date")
+        if start is not None and end is not None:
             _check_range(start, end)
-        if plan_id is not None or foods is None:
+        part = plan_between(plan, start, end)
+        uses_recipes = any(entry.food.source == RECIPE_SOURCE
+                           for day in part.days for entry in day.entries)
+        if plan_id is not None or foods is None or uses_recipes:
             with self.db.sessions() as session:
                 if plan_id is not None and start is not None and end is not None:
                     stored = ShoppingListRepository(session).get(plan_id, start, end)
                 if foods is None:
-                    foods = _foods_of(session, plan_between(plan, start, end))
+                    foods = _foods_of(session, part)
+                if uses_recipes:
+                    foods, recipes = _with_recipes(session, part, foods, recipes)
         if targets is None:
             targets = plan.profile.targets(dri_tables())
         return build_shopping_list(
@@ -144,6 +179,7 @@ class ShoppingService:
             targets=targets,
             extra_items=() if stored is None else [extra.item() for extra in stored.extras],
             checked=() if stored is None else stored.checked,
+            recipes=recipes,
         )
 
     # -- what the user did to a list -----------------------------------------------

@@ -14,22 +14,38 @@
        {"name": "Magnesium glycinate", "nutrient": "magnesium", "amount": 200, "unit": "mg",
         "schedule": "daily", "form": "glycinate"}],
      "days": [{"date": "2026-11-23", "meals": [
-       {"name": "Breakfast", "entries": [{"food": "usda:01123", "amount": 2, "unit": "large"}]}]}],
-     "recipes": [...]}                                          (optional, kept as it is)
+       {"name": "Breakfast", "entries": [{"food": "usda:01123", "amount": 2, "unit": "large"},
+                                         {"food": "recipe:12", "amount": 1, "unit": "serving"}]}]}],
+     "recipes": [                                               (optional)
+       {"id": "recipe:12", "name": "Overnight oats", "servings": 2,  (servings optional)
+        "cooked_grams": 520,                                    (optional; default: the sum)
+        "ingredients": [{"food": "usda:08120", "amount": 1, "unit": "cup"}, ...],
+        "instructions": "Stir, cover, chill overnight.",       (optional)
+        "tags": ["breakfast", "magnesium"]}]}                   (optional)
+
+The ``recipes`` are those the plan uses, including the recipes inside them, so that the
+file is complete on another machine. A recipe's ``id`` is ``recipe:`` and a key of the file
+(the exporting database's id); entries and ingredients refer to a recipe of the file by
+it, and an ingredient may be another recipe of the file (but no recipe may contain
+itself). A ``recipe:`` reference that is not in the file is looked up like any food.
 
 Loading checks everything (foods exist, units fit the food, amounts are sensible, dates
-are real and unique) and either returns the whole plan or raises one
+are real and unique, recipes compute) and either returns the whole plan or raises one
 :class:`PlanFileError` naming the place, e.g. ``day 2026-11-23, meal 'Breakfast',
-entry 2``. Unknown fields are refused, so that a misspelt ``"ammount"`` is not silently
-dropped. :func:`dump_plan` writes the canonical form (fixed key order, 2-space indent,
-UTF-8 text, final newline); loading that and dumping again gives the same text.
+entry 2`` or ``recipe 1 ('Overnight oats'), ingredient 3``. Unknown fields are refused, so
+that a misspelt ``"ammount"`` is not silently dropped. :func:`dump_plan` writes the
+canonical form (fixed key order, 2-space indent, UTF-8 text, final newline; optional
+recipe fields only when set); loading that and dumping again gives the same text.
+
+A recipes file (``planner.recipes/1``, :func:`load_recipes`) is ``{"format":
+"planner.recipes/1", "recipes": [...]}`` with recipes of the same shape.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -37,9 +53,20 @@ from typing import Any, Final, NoReturn
 
 from planner.core.foods import Food, FoodRef, FoodRefError
 from planner.core.plan import Day, Entry, Meal, Plan, Profile, Supplement
+from planner.core.recipes import (
+    RECIPE_SOURCE,
+    Ingredient,
+    Recipe,
+    RecipeBook,
+    RecipeError,
+    RecipeNutrients,
+    check_recipe,
+    dependency_order,
+)
 from planner.core.units import grams_for
 
 PLAN_FORMAT: Final = "planner.plan/1"
+RECIPES_FORMAT: Final = "planner.recipes/1"
 _DATE_RE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 FoodResolver = Callable[[FoodRef], Food | None]
@@ -56,15 +83,35 @@ class PlanFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class LoadedPlan:
-    """A loaded plan with the foods its entries refer to."""
+    """A loaded plan with the foods its entries and recipes refer to.
+
+    ``foods`` holds the entries' foods, the recipes' ingredients, and each recipe of the
+    file as a food (values per 100 g computed from its ingredients, id ``None``).
+    """
 
     plan: Plan
     foods: Mapping[FoodRef, Food]
-    #: The file's ``recipes`` as JSON text, kept for writing back until recipes are modelled.
-    recipes_json: str | None = None
+    #: The file's recipes in file order; each ``ref`` is its id in the file.
+    recipes: tuple[Recipe, ...] = ()
+
+    @property
+    def recipe_map(self) -> Mapping[FoodRef, Recipe]:
+        """The file's recipes by their id in the file."""
+        return MappingProxyType({recipe.ref: recipe for recipe in self.recipes
+                                 if recipe.ref is not None})
 
     def dump(self) -> str:
-        return dump_plan(self.plan, recipes_json=self.recipes_json)
+        return dump_plan(self.plan, recipes=self.recipes)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRecipes:
+    """Recipes read from a file, checked, with the foods they use and their nutrients."""
+
+    recipes: tuple[Recipe, ...]
+    #: The ingredients' foods and each recipe of the file as a food.
+    foods: Mapping[FoodRef, Food]
+    nutrients: Mapping[FoodRef, RecipeNutrients]
 
 
 def _fail(message: str, location: str) -> NoReturn:
@@ -126,6 +173,10 @@ def _kind(value: Any) -> str:
 def _text(value: Any, name: str, location: str) -> str:
     if not isinstance(value, str) or not value.strip():
         _fail(f"{name} must be non-empty text, got {_kind(value)}", location)
+    return _valid_text(value, name, location)
+
+
+def _valid_text(value: str, name: str, location: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -238,6 +289,127 @@ def _day(value: Any, position: int, resolve: FoodResolver, foods: dict[FoodRef, 
     return Day(when, tuple(meals))
 
 
+def _recipe_location(value: Any, position: int) -> str:
+    location = f"recipe {position}"
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        location += f" ({value['name']!r})"
+    return location
+
+
+def _optional_number(data: dict[str, Any], name: str, location: str) -> float | None:
+    value = data.get(name)
+    return None if value is None else _number(value, name, location)
+
+
+def _ingredient(value: Any, location: str, own: set[FoodRef], resolve: FoodResolver,
+                foods: dict[FoodRef, Food]) -> Ingredient:
+    data = _object(value, location, ("food", "amount", "unit"))
+    reference = _text(data["food"], "food", location)
+    unit = _text(data["unit"], "unit", location)
+    amount = _number(data["amount"], "amount", location)
+    try:
+        ref = FoodRef.parse(reference)
+    except FoodRefError as error:
+        _fail(str(error), location)
+    if ref not in own and ref not in foods:
+        food = resolve(ref)
+        if food is None:
+            _fail(f"unknown food {reference!r}; it is not in the food database", location)
+        foods[ref] = food
+    try:
+        return Ingredient(ref, amount, unit)
+    except RecipeError as error:
+        _fail(error.message, location)
+
+
+def _recipe(value: Any, location: str, own: set[FoodRef], resolve: FoodResolver,
+            foods: dict[FoodRef, Food]) -> Recipe:
+    data = _object(value, location, ("id", "name", "ingredients"),
+                   ("servings", "cooked_grams", "instructions", "tags"))
+    ref = FoodRef.parse(data["id"])  # checked by _recipe_ids
+    name = _text(data["name"], "name", location)
+    ingredients = tuple(
+        _ingredient(item, f"{location}, ingredient {index}", own, resolve, foods)
+        for index, item in enumerate(_list(data["ingredients"], "ingredients", location), 1)
+    )
+    servings = _optional_number(data, "servings", location)
+    cooked_grams = _optional_number(data, "cooked_grams", location)
+    instructions = data.get("instructions", "")
+    if not isinstance(instructions, str):
+        _fail(f"instructions must be text, got {_kind(instructions)}", location)
+    _valid_text(instructions, "instructions", location)
+    tags = _list(data.get("tags", []), "tags", location)
+    for tag in tags:
+        if not isinstance(tag, str):
+            _fail(f"a tag must be text, got {_kind(tag)}", location)
+        _valid_text(tag, "a tag", location)
+    try:
+        recipe = Recipe(name, ingredients, servings, cooked_grams, instructions, tuple(tags),
+                        ref)
+        check_recipe(recipe)
+    except RecipeError as error:
+        if error.position is not None:
+            location += f", ingredient {error.position}"
+        _fail(error.message, location)
+    return recipe
+
+
+def _recipe_ids(values: list[Any]) -> dict[FoodRef, str]:
+    """Each recipe's id in the file -> its location; ids must be ``recipe:`` and unique."""
+    ids: dict[FoodRef, str] = {}
+    for position, value in enumerate(values, 1):
+        location = _recipe_location(value, position)
+        if not isinstance(value, dict) or "id" not in value:
+            continue  # _recipe says what is wrong
+        text = _text(value["id"], "id", location)
+        try:
+            ref = FoodRef.parse(text)
+        except FoodRefError as error:
+            _fail(f"id: {error}", location)
+        if ref.source != RECIPE_SOURCE:
+            _fail(f"a recipe's id is recipe:<key>, e.g. recipe:12; got {text!r}", location)
+        if ref in ids:
+            _fail(f"the id {text!r} is also {ids[ref]}'s", location)
+        ids[ref] = location
+    return ids
+
+
+def recipes_from_data(values: Any, resolve: FoodResolver,
+                      foods: dict[FoodRef, Food] | None = None) -> LoadedRecipes:
+    """The ``recipes`` list of a plan or recipes file, checked and computed.
+
+    ``foods`` (filled in) caches the foods resolved so far. Raises :class:`PlanFileError`
+    naming the recipe (and ingredient) for anything wrong: an unknown food, a unit the
+    food lacks, a bad amount or yield, a recipe that contains itself.
+    """
+    foods = {} if foods is None else foods
+    items = _list(values, "recipes", "file")
+    locations = _recipe_ids(items)
+    own = set(locations)
+    recipes = tuple(
+        _recipe(value, _recipe_location(value, position), own, resolve, foods)
+        for position, value in enumerate(items, 1)
+    )
+    by_ref = {recipe.ref: recipe for recipe in recipes if recipe.ref is not None}
+    nutrients: dict[FoodRef, RecipeNutrients] = {}
+    try:
+        order = dependency_order(by_ref)
+        book = RecipeBook(by_ref, foods)
+        # Inner recipes first, so a mistake is reported where it is, not where it is used.
+        for ref in order:
+            nutrients[ref] = book.nutrients(by_ref[ref])
+        for ref in order:
+            food = book.food(ref)
+            assert food is not None
+            foods[ref] = food
+    except RecipeError as error:
+        location = locations.get(error.ref, "recipes") if error.ref is not None else "recipes"
+        if error.position is not None:
+            location += f", ingredient {error.position}"
+        _fail(error.message, location)
+    return LoadedRecipes(recipes, MappingProxyType(dict(foods)), MappingProxyType(nutrients))
+
+
 def plan_from_data(data: Any, resolve: FoodResolver) -> LoadedPlan:
     """A plan from parsed JSON (see :func:`load_plan`)."""
     top = _object(data, "file", ("format", "profile", "days"), ("name", "supplements", "recipes"))
@@ -252,6 +424,10 @@ def plan_from_data(data: Any, resolve: FoodResolver) -> LoadedPlan:
         for index, value in enumerate(_list(top.get("supplements", []), "supplements", "file"), 1)
     )
     foods: dict[FoodRef, Food] = {}
+    recipes: tuple[Recipe, ...] = ()
+    if "recipes" in top:
+        # First: entries refer to the file's recipes, which become foods here.
+        recipes = recipes_from_data(top["recipes"], resolve, foods).recipes
     days: list[Day] = []
     seen: set[date] = set()
     for index, value in enumerate(_list(top["days"], "days", "file"), 1):
@@ -260,11 +436,8 @@ def plan_from_data(data: Any, resolve: FoodResolver) -> LoadedPlan:
             _fail("this date is in the file twice", f"day {day.date.isoformat()}")
         seen.add(day.date)
         days.append(day)
-    recipes_json = None
-    if "recipes" in top:
-        recipes_json = json.dumps(_list(top["recipes"], "recipes", "file"), ensure_ascii=False)
     plan = Plan(profile, tuple(days), supplements, name)
-    return LoadedPlan(plan, MappingProxyType(foods), recipes_json)
+    return LoadedPlan(plan, MappingProxyType(foods), recipes)
 
 
 def load_plan(text: str, resolve: FoodResolver) -> LoadedPlan:
@@ -282,7 +455,7 @@ def _json_number(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
 
 
-def plan_to_data(plan: Plan, *, recipes_json: str | None = None) -> dict[str, Any]:
+def plan_to_data(plan: Plan, *, recipes: Sequence[Recipe] = ()) -> dict[str, Any]:
     """The plan as JSON-ready data in canonical key order."""
     profile = plan.profile
     profile_data: dict[str, Any] = {
@@ -316,8 +489,28 @@ def plan_to_data(plan: Plan, *, recipes_json: str | None = None) -> dict[str, An
         }
         for day in plan.days
     ]
-    if recipes_json is not None:
-        data["recipes"] = json.loads(recipes_json)
+    if recipes:
+        data["recipes"] = [recipe_to_data(recipe) for recipe in recipes]
+    return data
+
+
+def recipe_to_data(recipe: Recipe) -> dict[str, Any]:
+    """A recipe as JSON-ready data in canonical key order (optional fields when set)."""
+    if recipe.ref is None:
+        raise ValueError(f"recipe {recipe.label!r} has no id to write; store it first")
+    data: dict[str, Any] = {"id": str(recipe.ref), "name": recipe.name}
+    if recipe.servings is not None:
+        data["servings"] = _json_number(recipe.servings)
+    if recipe.cooked_grams is not None:
+        data["cooked_grams"] = _json_number(recipe.cooked_grams)
+    data["ingredients"] = [
+        {"food": str(item.food), "amount": _json_number(item.amount), "unit": item.unit}
+        for item in recipe.ingredients
+    ]
+    if recipe.instructions:
+        data["instructions"] = recipe.instructions
+    if recipe.tags:
+        data["tags"] = list(recipe.tags)
     return data
 
 
@@ -334,7 +527,26 @@ def _supplement_data(supplement: Supplement) -> dict[str, Any]:
     return data
 
 
-def dump_plan(plan: Plan, *, recipes_json: str | None = None) -> str:
+def dump_plan(plan: Plan, *, recipes: Sequence[Recipe] = ()) -> str:
     """The plan as ``planner.plan/1`` text: 2-space indent, UTF-8, final newline."""
-    data = plan_to_data(plan, recipes_json=recipes_json)
+    data = plan_to_data(plan, recipes=recipes)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def load_recipes(text: str, resolve: FoodResolver) -> LoadedRecipes:
+    """Read a ``planner.recipes/1`` file (see the module docstring).
+
+    Raises :class:`PlanFileError` and nothing else for anything wrong with the file.
+    """
+    if not isinstance(text, str):
+        raise PlanFileError("a recipes file must be text", "file")
+    top = _object(_parse_json(text), "file", ("format", "recipes"))
+    if top["format"] != RECIPES_FORMAT:
+        _fail(f"format must be {RECIPES_FORMAT!r}, got {top['format']!r}", "file")
+    return recipes_from_data(top["recipes"], resolve)
+
+
+def dump_recipes(recipes: Iterable[Recipe]) -> str:
+    """Recipes as ``planner.recipes/1`` text, in the order given."""
+    data = {"format": RECIPES_FORMAT, "recipes": [recipe_to_data(r) for r in recipes]}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

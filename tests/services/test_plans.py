@@ -471,19 +471,30 @@ def test_ensure_demo_leaves_a_database_with_plans_alone(
     assert [summary.title for summary in service.list()] == ["Low magnesium week"]
 
 
-def test_a_file_with_recipes_is_refused_not_truncated(db) -> None:
-    """Recipes cannot be stored yet: refuse the file instead of dropping them."""
-    from planner.sources.plan_file import PlanFileError
-
+def test_a_plan_with_recipes_round_trips(db) -> None:
+    """The recipes a plan uses travel in its file and are stored on import (not dropped)."""
     plans = PlanService(db)
     text = json.dumps(
         {
             "format": "planner.plan/1",
             "profile": {"name": "Ana", "sex": "female", "age": 45, "life_stage": "none"},
-            "days": [],
-            "recipes": [{"name": "Oat porridge"}],
+            "days": [{"date": "2026-11-23", "meals": [{"name": "Breakfast", "entries": [
+                {"food": "recipe:oats", "amount": 1, "unit": "serving"}]}]}],
+            "recipes": [{"id": "recipe:oats", "name": "Oat porridge", "servings": 2,
+                         "ingredients": [{"food": "usda:08120", "amount": 1, "unit": "cup"},
+                                         {"food": "usda:01079", "amount": 2, "unit": "cup"}]}],
         }
     )
-    with pytest.raises(PlanFileError, match="recipes"):
-        plans.import_text(text)
-    assert plans.list() == []
+    saved = plans.import_text(text)
+    exported = plans.export_text(saved.id)
+    data = json.loads(exported)
+    (recipe,) = data["recipes"]
+    stored_id = recipe.pop("id")
+    assert recipe == {"name": "Oat porridge", "servings": 2, "ingredients": [
+        {"food": "usda:08120", "amount": 1, "unit": "cup"},
+        {"food": "usda:01079", "amount": 2, "unit": "cup"}]}
+    assert data["days"][0]["meals"][0]["entries"] == [
+        {"food": stored_id, "amount": 1, "unit": "serving"}]
+    # Importing the export again reuses the recipe, and exports the same text.
+    again = plans.import_text(exported)
+    assert plans.export_text(again.id) == exported

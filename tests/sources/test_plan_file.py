@@ -75,7 +75,7 @@ def test_the_example_loads() -> None:
     assert [meal.name for meal in day.meals] == ["Breakfast"]
     assert list(day.entries) == [Entry(EGG.ref, 2, "large"), Entry(SPINACH.ref, 60, "g")]
     assert dict(loaded.foods) == FOODS
-    assert plan.name is None and loaded.recipes_json is None
+    assert plan.name is None and loaded.recipes == ()
 
 
 def test_dump_of_load_gives_the_same_data_and_canonical_text() -> None:
@@ -86,18 +86,36 @@ def test_dump_of_load_gives_the_same_data_and_canonical_text() -> None:
     assert load_plan(text, resolve).dump() == text
 
 
+SPINACH_OMELETTE = {
+    "id": "recipe:7", "name": "Spinach omelette", "servings": 2,
+    "ingredients": [{"food": "usda:01123", "amount": 4, "unit": "large"},
+                    {"food": "usda:11457", "amount": 2, "unit": "cup"}],
+    "instructions": "Wilt the spinach, pour the eggs over — done.", "tags": ["quick"],
+}
+
+
 def test_optional_name_targets_and_recipes_round_trip() -> None:
     data = json.loads(EXAMPLE)
     data["name"] = "Ana's week — winter"
     data["profile"]["targets"] = {"magnesium_mg": 360, "vitamin_d_ug.ul": 50.5}
-    data["recipes"] = [{"name": "Omelette", "anything": [1, 2.5, None]}]
+    data["days"][0]["meals"][0]["entries"].append(
+        {"food": "recipe:7", "amount": 1, "unit": "serving"})
+    data["recipes"] = [SPINACH_OMELETTE]
     text = json.dumps(data, ensure_ascii=False)
     loaded = load_plan(text, resolve)
     assert loaded.plan.name == "Ana's week — winter"
     assert loaded.plan.profile.target_overrides == {"magnesium_mg": 360, "vitamin_d_ug.ul": 50.5}
+    (recipe,) = loaded.recipes
+    assert recipe.ref == FoodRef("recipe", "7") and recipe.servings == 2
+    # The recipe is a food of the plan: 4 eggs (200 g) and 2 cups of spinach (60 g) make 260 g;
+    # magnesium (200 x 0.12 + 60 x 0.79) / 260 g x 100 = 71.4 / 2.6 = 27.46 mg per 100 g.
+    omelette = loaded.foods[FoodRef("recipe", "7")]
+    assert omelette.value("magnesium_mg") == pytest.approx(71.4 / 260 * 100)
+    assert omelette.portions == (Portion(1.0, "serving", 130.0),)
     dumped = loaded.dump()
     assert json.loads(dumped) == data
     assert "—" in dumped  # ensure_ascii=False
+    assert load_plan(dumped, resolve).dump() == dumped
 
 
 def _broken(change: Any) -> str:
@@ -186,6 +204,32 @@ BREAKFAST_2 = "day 2026-11-23, meal 'Breakfast', entry 2"
         (_broken(lambda d: d["profile"].update(targets={"magnesium_mg": "400"})),
          "profile, targets", "target 'magnesium_mg' must be a number, got text"),
         (_broken(lambda d: d.update(recipes={})), "file", "recipes must be a list"),
+        (_broken(lambda d: d.update(recipes=[{"name": "Omelette", "anything": [1]}])),
+         "recipe 1 ('Omelette')", "missing field 'id', 'ingredients'"),
+        (_broken(lambda d: d.update(recipes=[{**SPINACH_OMELETTE, "id": "usda:01123"}])),
+         "recipe 1 ('Spinach omelette')", "a recipe's id is recipe:<key>"),
+        (_broken(lambda d: d.update(recipes=[{**SPINACH_OMELETTE, "ingredients": [
+            {"food": "usda:01123", "amount": -4, "unit": "large"}]}])),
+         "recipe 1 ('Spinach omelette'), ingredient 1", "amount must be more than zero"),
+        (_broken(lambda d: d.update(recipes=[{**SPINACH_OMELETTE, "ingredients": [
+            {"food": "usda:11457", "amount": 1, "unit": "slice"}]}])),
+         "recipe 1 ('Spinach omelette'), ingredient 1",
+         "Spinach, raw (usda:11457) has no unit 'slice'"),
+        (_broken(lambda d: d.update(recipes=[{**SPINACH_OMELETTE, "ingredients": [
+            {"food": "usda:99999", "amount": 1, "unit": "g"}]}])),
+         "recipe 1 ('Spinach omelette'), ingredient 1", "unknown food 'usda:99999'"),
+        (_broken(lambda d: d.update(recipes=[
+            {**SPINACH_OMELETTE, "ingredients": [{"food": "recipe:8", "amount": 1, "unit": "g"}]},
+            {**SPINACH_OMELETTE, "id": "recipe:8", "name": "Inner",
+             "ingredients": [{"food": "recipe:7", "amount": 1, "unit": "g"}]}])),
+         "recipe 2 ('Inner'), ingredient 1",
+         "contains itself: Inner -> Spinach omelette -> Inner"),
+        (_broken(lambda d: d.update(recipes=[SPINACH_OMELETTE, SPINACH_OMELETTE])),
+         "recipe 2 ('Spinach omelette')", "the id 'recipe:7' is also recipe 1"),
+        (_broken(lambda d: d.update(recipes=[{**SPINACH_OMELETTE, "servings": 0}])),
+         "recipe 1 ('Spinach omelette')", "servings must be more than zero"),
+        (_broken(lambda d: _entry(d, food="recipe:9", unit="serving")), BREAKFAST_2,
+         "unknown food 'recipe:9'"),
     ],
 )
 def test_a_broken_file_gives_one_clear_error(text: str, location: str, message: str) -> None:

@@ -1,0 +1,497 @@
+"""Recipes: foods made of foods, with a yield, and nutrients derived from the ingredients.
+
+A recipe lists ingredients (a food, or another recipe, an amount and a unit, exactly as a
+meal entry) and a yield: a number of servings and/or the cooked weight in grams.
+
+Definitions (:func:`recipe_nutrients`):
+
+- ``total_grams`` is the sum of the ingredients' grams as weighed raw.
+- ``yield_grams`` is the cooked weight when given (water lost in the pan or gained in the
+  pot), else ``total_grams``.
+- A nutrient's ``totals`` value is the sum of the ingredients' amounts (value per 100 g x
+  grams / 100) over the ingredients that have a value; it is ``None`` only when no
+  ingredient has one. ``per_100g`` is that total / ``yield_grams`` x 100, ``per_serving``
+  the total / ``servings``. Cooking changes the weight, not the nutrients: 400 g of raw
+  ingredients cooked down to 300 g carry the same magnesium in denser form.
+- Coverage counts foods: ``food_count`` is the number of foods in the recipe, where a
+  recipe used as an ingredient counts with the foods it is made of (so its own gaps carry
+  through); ``unknown[key]`` is how many of them have no value for ``key``. "2 of 6 foods
+  have no vitamin D value" means the vitamin D figures are lower bounds.
+
+As a food (:func:`recipe_food`) a recipe has its ``per_100g`` values and, when it has
+servings, one household measure, ``serving`` = ``yield_grams / servings``; so a meal can hold
+``1 serving`` or ``250 g`` of it, like any food, and the analysis needs nothing new.
+
+:func:`expand` turns an amount of a recipe into its ingredients (recipes inside recipes
+expanded too), scaled by grams used / ``yield_grams``; the shopping list buys those.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Final
+
+from planner.core.foods import Food, FoodRef, Portion, nutrient_map
+from planner.core.nutrients import BY_KEY, NUTRIENT_KEYS
+from planner.core.units import MAX_GRAMS, check_amount, grams_for
+
+__all__ = [
+    "MAX_SERVINGS",
+    "RECIPE_SOURCE",
+    "SERVING",
+    "Ingredient",
+    "Recipe",
+    "RecipeBook",
+    "RecipeError",
+    "RecipeNutrients",
+    "check_no_cycles",
+    "check_recipe",
+    "dependency_order",
+    "expand",
+    "expand_ingredients",
+    "recipe_food",
+    "recipe_nutrients",
+    "unknown_note",
+]
+
+#: The stored source of recipe foods (references ``recipe:<id>``).
+RECIPE_SOURCE: Final = "recipe"
+#: The household measure a recipe with servings has.
+SERVING: Final = "serving"
+#: More servings than this is a typing error, not a batch.
+MAX_SERVINGS: Final = 1000.0
+
+
+class RecipeError(ValueError):
+    """A recipe that cannot be saved or computed; names the recipe and, if one, the ingredient.
+
+    ``position`` is the 1-based ingredient the problem is in (``None``: the recipe itself).
+    """
+
+    def __init__(self, message: str, recipe: str = "", position: int | None = None, *,
+                 ref: FoodRef | None = None) -> None:
+        where = f"recipe {recipe!r}" if recipe else ""
+        if position is not None:
+            where = f"{where}, ingredient {position}" if where else f"ingredient {position}"
+        super().__init__(f"{where}: {message}" if where else message)
+        self.message = message
+        self.recipe = recipe
+        self.position = position
+        #: The recipe's reference, when the error is about a stored or filed recipe.
+        self.ref = ref
+
+
+@dataclass(frozen=True, slots=True)
+class Ingredient:
+    """An amount of a food (or of another recipe): ``2 cup`` spinach, ``150 g`` rice."""
+
+    food: FoodRef
+    amount: float
+    unit: str
+
+    def __post_init__(self) -> None:
+        try:
+            object.__setattr__(self, "amount", check_amount(self.amount))
+        except ValueError as error:
+            raise RecipeError(str(error)) from None
+        if not isinstance(self.unit, str) or not self.unit.strip():
+            raise RecipeError("an ingredient needs a unit")
+
+
+def _optional_positive(value: float | None, what: str, largest: float) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise RecipeError(f"{what} must be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise RecipeError(f"{what} must be more than zero, got {value!r}")
+    if number > largest:
+        raise RecipeError(f"{what} {number:g} is too large (at most {largest:g})")
+    return number
+
+
+def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """Tags with spaces collapsed, empty ones and case-insensitive repeats left out."""
+    if isinstance(tags, str):
+        raise RecipeError("tags are a list of words, not one text")
+    seen: set[str] = set()
+    cleaned = []
+    for tag in tags:
+        if not isinstance(tag, str):
+            raise RecipeError(f"a tag must be text, got {tag!r}")
+        text = " ".join(tag.split())
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            cleaned.append(text)
+    return tuple(cleaned)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """A recipe as the editor holds it; ``ref`` is ``None`` until it is stored.
+
+    ``cooked_grams`` ``None`` means the yield weighs what the ingredients weigh; ``servings``
+    ``None`` means the recipe has no serving measure (it is eaten by weight). A draft may
+    lack a name or ingredients; :func:`check_recipe` says whether it can be saved.
+    """
+
+    name: str
+    ingredients: tuple[Ingredient, ...] = ()
+    servings: float | None = None
+    cooked_grams: float | None = None
+    instructions: str = ""
+    tags: tuple[str, ...] = ()
+    ref: FoodRef | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ingredients", tuple(self.ingredients))
+        for ingredient in self.ingredients:
+            if not isinstance(ingredient, Ingredient):
+                raise RecipeError(f"an ingredient must be an Ingredient, got {ingredient!r}")
+        object.__setattr__(self, "servings",
+                           _optional_positive(self.servings, "servings", MAX_SERVINGS))
+        object.__setattr__(self, "cooked_grams",
+                           _optional_positive(self.cooked_grams, "cooked weight", MAX_GRAMS))
+        object.__setattr__(self, "tags", _tags(self.tags))
+        if not isinstance(self.instructions, str):
+            raise RecipeError("instructions must be text")
+        if self.ref is not None and self.ref.source != RECIPE_SOURCE:
+            raise RecipeError(f"{self.ref} is not a recipe reference (recipe:<id>)")
+
+    # -- editing: every change returns a copy, as plans do ------------------------------
+
+    def add_ingredient(self, ingredient: Ingredient) -> Recipe:
+        return replace(self, ingredients=(*self.ingredients, ingredient))
+
+    def replace_ingredient(self, index: int, ingredient: Ingredient) -> Recipe:
+        self._check_index(index)
+        items = self.ingredients
+        return replace(self, ingredients=(*items[:index], ingredient, *items[index + 1:]))
+
+    def remove_ingredient(self, index: int) -> Recipe:
+        self._check_index(index)
+        return replace(self, ingredients=self.ingredients[:index] + self.ingredients[index + 1:])
+
+    def move_ingredient(self, index: int, to_index: int) -> Recipe:
+        self._check_index(index)
+        self._check_index(to_index)
+        items = list(self.ingredients)
+        items.insert(to_index, items.pop(index))
+        return replace(self, ingredients=tuple(items))
+
+    def _check_index(self, index: int) -> None:
+        if not 0 <= index < len(self.ingredients):
+            raise RecipeError(f"no ingredient at position {index + 1}; there are "
+                              f"{len(self.ingredients)}", self.name)
+
+    @property
+    def label(self) -> str:
+        """How messages name the recipe: its name, or its reference for a nameless draft."""
+        return self.name.strip() or (str(self.ref) if self.ref else "new recipe")
+
+    def content(self) -> tuple[object, ...]:
+        """What the recipe says, without its reference: equal content is the same recipe."""
+        return (self.name, tuple((i.food, i.amount, i.unit) for i in self.ingredients),
+                self.servings, self.cooked_grams, self.instructions, self.tags)
+
+
+def check_recipe(recipe: Recipe) -> None:
+    """Raise :class:`RecipeError` unless ``recipe`` can be saved: a name, an ingredient,
+    and no ingredient that is the recipe itself."""
+    if not recipe.name.strip():
+        raise RecipeError("a recipe needs a name")
+    if not recipe.ingredients:
+        raise RecipeError("a recipe needs at least one ingredient", recipe.label)
+    for position, ingredient in enumerate(recipe.ingredients, 1):
+        if recipe.ref is not None and ingredient.food == recipe.ref:
+            raise RecipeError("a recipe cannot contain itself", recipe.label, position)
+
+
+# --- Nutrients ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecipeNutrients:
+    """What a recipe weighs and supplies, whole, per 100 g and per serving (module docstring)."""
+
+    total_grams: float
+    yield_grams: float
+    servings: float | None
+    #: The whole recipe's amounts (``None``: no ingredient has a value).
+    totals: Mapping[str, float | None]
+    per_100g: Mapping[str, float | None]
+    #: ``None`` when the recipe has no servings.
+    per_serving: Mapping[str, float | None] | None
+    #: Foods counted for coverage (a recipe ingredient counts with its own foods).
+    food_count: int
+    #: Per nutrient key, how many of those foods have no value.
+    unknown: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def serving_grams(self) -> float | None:
+        """Grams in one serving, or ``None`` without servings (or without weight)."""
+        if self.servings is None or self.yield_grams <= 0:
+            return None
+        return self.yield_grams / self.servings
+
+    @property
+    def coverage(self) -> Mapping[str, float | None]:
+        """Per key, the share of the foods with a value (``None`` for an empty recipe)."""
+        if not self.food_count:
+            return MappingProxyType(dict.fromkeys(NUTRIENT_KEYS))
+        return MappingProxyType({
+            key: (self.food_count - self.unknown.get(key, 0)) / self.food_count
+            for key in NUTRIENT_KEYS
+        })
+
+    def is_complete(self, key: str) -> bool:
+        return self.unknown.get(key, 0) == 0
+
+
+def unknown_note(nutrients: RecipeNutrients, key: str) -> str | None:
+    """``"2 of 6 ingredients have no vitamin D value"``, or ``None`` when all have one.
+
+    Ingredients are counted as :attr:`RecipeNutrients.food_count` counts them.
+    """
+    missing = nutrients.unknown.get(key, 0)
+    if not missing:
+        return None
+    label = BY_KEY[key].label
+    label = label[:1].lower() + label[1:]  # "vitamin D", "magnesium"
+    verb = "has" if missing == 1 else "have"
+    noun = "ingredient" if nutrients.food_count == 1 else "ingredients"
+    return f"{missing} of {nutrients.food_count} {noun} {verb} no {label} value"
+
+
+def _scaled(values: Mapping[str, float | None], factor: float) -> Mapping[str, float | None]:
+    return MappingProxyType(
+        {key: None if value is None else value * factor for key, value in values.items()}
+    )
+
+
+def recipe_food(recipe: Recipe, nutrients: RecipeNutrients, *,
+                food_id: int | None = None) -> Food:
+    """The recipe as a food: its values per 100 g and, with servings, a ``serving`` measure."""
+    if recipe.ref is None:
+        raise RecipeError("a recipe needs a reference to be used as a food", recipe.label)
+    portions: tuple[Portion, ...] = ()
+    serving = nutrients.serving_grams
+    if serving is not None:
+        portions = (Portion(1.0, SERVING, serving),)
+    return Food(recipe.ref, recipe.name, None, nutrient_map(dict(nutrients.per_100g)),
+                portions, id=food_id)
+
+
+class RecipeBook:
+    """Recipes and foods to compute with: ``recipes`` by reference, ``foods`` by reference.
+
+    An ingredient whose reference is in ``recipes`` is computed from that recipe's
+    ingredients (recursively, each recipe once); any other is looked up in ``foods``, so a
+    stored recipe not in ``recipes`` counts as one food with its stored values.
+    """
+
+    def __init__(self, recipes: Mapping[FoodRef, Recipe], foods: Mapping[FoodRef, Food]) -> None:
+        # Each recipe carries the reference it is filed under, so that it is found again.
+        self.recipes: Mapping[FoodRef, Recipe] = {
+            ref: recipe if recipe.ref == ref else replace(recipe, ref=ref)
+            for ref, recipe in recipes.items()
+        }
+        self.foods = foods
+        self._nutrients: dict[FoodRef, RecipeNutrients] = {}
+        self._foods: dict[FoodRef, Food] = {}
+
+    def food(self, ref: FoodRef) -> Food | None:
+        """The food at ``ref``: a recipe of the book as a food, else ``foods[ref]``."""
+        return self._food(ref, ())
+
+    def nutrients(self, recipe: Recipe) -> RecipeNutrients:
+        """The nutrients of ``recipe`` (a draft, or one of the book)."""
+        return self._nutrients_of(recipe, (recipe.ref,) if recipe.ref is not None else ())
+
+    def _food(self, ref: FoodRef, stack: tuple[FoodRef, ...]) -> Food | None:
+        recipe = self.recipes.get(ref)
+        if recipe is None:
+            return self.foods.get(ref)
+        food = self._foods.get(ref)
+        if food is None:
+            nutrients = self._nutrients_of(recipe, (*stack, ref))
+            stored = self.foods.get(ref)
+            food = self._foods[ref] = recipe_food(
+                recipe, nutrients, food_id=None if stored is None else stored.id
+            )
+        return food
+
+    def _nutrients_of(self, recipe: Recipe, stack: tuple[FoodRef, ...]) -> RecipeNutrients:
+        """Nutrients of ``recipe``, whose own reference (if any) ends ``stack``.
+
+        A recipe of the book is computed once; a draft (not the book's value) every time.
+        """
+        ref = recipe.ref
+        if ref is None or self.recipes.get(ref) is not recipe:
+            return self._compute(recipe, stack)
+        found = self._nutrients.get(ref)
+        if found is None:
+            found = self._nutrients[ref] = self._compute(recipe, stack)
+        return found
+
+    def _path(self, stack: tuple[FoodRef, ...], ref: FoodRef) -> str:
+        start = stack.index(ref)
+        return " -> ".join(self._name(item) for item in (*stack[start:], ref))
+
+    def _name(self, ref: FoodRef) -> str:
+        recipe = self.recipes.get(ref)
+        return recipe.label if recipe is not None else str(ref)
+
+    def _weigh(self, recipe: Recipe, position: int, ingredient: Ingredient,
+               stack: tuple[FoodRef, ...]) -> tuple[Food, float]:
+        if ingredient.food in stack:
+            path = self._path(stack, ingredient.food)
+            raise RecipeError(f"contains itself: {path}", recipe.label, position, ref=recipe.ref)
+        food = self._food(ingredient.food, stack)
+        if food is None:
+            raise RecipeError(f"unknown food {ingredient.food}; it is not in the food database",
+                              recipe.label, position, ref=recipe.ref)
+        try:
+            return food, grams_for(food, ingredient.amount, ingredient.unit)
+        except ValueError as error:
+            raise RecipeError(str(error), recipe.label, position, ref=recipe.ref) from None
+
+    def _compute(self, recipe: Recipe, stack: tuple[FoodRef, ...]) -> RecipeNutrients:
+        width = len(NUTRIENT_KEYS)
+        sums = [0.0] * width
+        known = [False] * width
+        unknown = [0] * width
+        total_grams = 0.0
+        food_count = 0
+        for position, ingredient in enumerate(recipe.ingredients, 1):
+            food, grams = self._weigh(recipe, position, ingredient, stack)
+            total_grams += grams
+            # Weighing computed a recipe ingredient's nutrients: its coverage carries through.
+            inner = self._nutrients.get(ingredient.food)
+            count = inner.food_count if inner is not None and inner.food_count else 1
+            food_count += count
+            for index, key in enumerate(NUTRIENT_KEYS):
+                value = food.nutrients.get(key)
+                if value is None:
+                    unknown[index] += count
+                    continue
+                sums[index] += value * grams / 100.0
+                known[index] = True
+                if inner is not None:
+                    unknown[index] += inner.unknown.get(key, 0)
+        yield_grams = recipe.cooked_grams if recipe.cooked_grams is not None else total_grams
+        totals = MappingProxyType({
+            key: sums[index] if known[index] else None for index, key in enumerate(NUTRIENT_KEYS)
+        })
+        per_100g = (_scaled(totals, 100.0 / yield_grams) if yield_grams > 0
+                    else MappingProxyType(dict.fromkeys(NUTRIENT_KEYS)))
+        per_serving = (_scaled(totals, 1.0 / recipe.servings) if recipe.servings is not None
+                       else None)
+        return RecipeNutrients(
+            total_grams, yield_grams, recipe.servings, totals, per_100g, per_serving,
+            food_count,
+            MappingProxyType({key: unknown[i] for i, key in enumerate(NUTRIENT_KEYS)
+                              if unknown[i]}),
+        )
+
+    def expand(self, grams: float, recipe: Recipe) -> list[tuple[Ingredient, float]]:
+        """``grams`` of ``recipe`` as the foods it is made of, with their grams.
+
+        Each ingredient's grams are scaled by ``grams / yield_grams``; an ingredient that is a
+        recipe of the book is expanded in turn. Repeated foods are listed as often as they
+        occur (the caller sums).
+        """
+        return list(self._expand(grams, recipe,
+                                 (recipe.ref,) if recipe.ref is not None else ()))
+
+    def _expand(self, grams: float, recipe: Recipe,
+                stack: tuple[FoodRef, ...]) -> Iterator[tuple[Ingredient, float]]:
+        nutrients = self._nutrients_of(recipe, stack)
+        if nutrients.yield_grams <= 0:
+            return
+        scale = grams / nutrients.yield_grams
+        for position, ingredient in enumerate(recipe.ingredients, 1):
+            _food, weight = self._weigh(recipe, position, ingredient, stack)
+            inner = self.recipes.get(ingredient.food)
+            if inner is None:
+                yield ingredient, weight * scale
+            else:
+                yield from self._expand(weight * scale, inner, (*stack, ingredient.food))
+
+
+def recipe_nutrients(
+    recipe: Recipe,
+    foods: Mapping[FoodRef, Food],
+    recipes: Mapping[FoodRef, Recipe] | None = None,
+) -> RecipeNutrients:
+    """The nutrients of ``recipe`` from its ingredients (see the module docstring).
+
+    ``foods`` holds the ingredient foods; ``recipes`` the recipes used as ingredients, to
+    compute them from their own ingredients (else their food in ``foods`` is used).
+    Raises :class:`RecipeError` for an unknown food, a unit the food lacks, or a cycle.
+    """
+    return RecipeBook(recipes or {}, foods).nutrients(recipe)
+
+
+def expand_ingredients(
+    grams: float,
+    recipe: Recipe,
+    foods: Mapping[FoodRef, Food],
+    recipes: Mapping[FoodRef, Recipe] | None = None,
+) -> list[tuple[Ingredient, float]]:
+    """``grams`` of ``recipe`` as (ingredient, grams) pairs of foods, recipes expanded."""
+    return RecipeBook(recipes or {}, foods).expand(grams, recipe)
+
+
+def expand(
+    grams: float,
+    recipe: Recipe,
+    foods: Mapping[FoodRef, Food],
+    recipes: Mapping[FoodRef, Recipe] | None = None,
+) -> list[tuple[FoodRef, float]]:
+    """``grams`` of ``recipe`` as (food, grams) pairs, scaled by grams / yield, recursively."""
+    return [(ingredient.food, weight)
+            for ingredient, weight in expand_ingredients(grams, recipe, foods, recipes)]
+
+
+def dependency_order(recipes: Mapping[FoodRef, Recipe]) -> list[FoodRef]:
+    """The references of ``recipes``, each after the recipes of ``recipes`` it contains.
+
+    Raises :class:`RecipeError` naming the recipe, the ingredient and the loop when a
+    recipe contains itself (directly or through others); ``error.ref`` is that recipe.
+    """
+    state: dict[FoodRef, int] = {}  # 1: being visited, 2: done
+    order: list[FoodRef] = []
+
+    def visit(ref: FoodRef, path: tuple[FoodRef, ...]) -> None:
+        state[ref] = 1
+        recipe = recipes[ref]
+        for position, ingredient in enumerate(recipe.ingredients, 1):
+            inner = ingredient.food
+            if inner not in recipes:
+                continue
+            if state.get(inner) == 1:
+                # Told from the recipe the error names: "B -> A -> B" for B's ingredient.
+                cycle = path[path.index(inner):]
+                start = cycle.index(ref)
+                loop = (*cycle[start:], *cycle[:start], ref)
+                names = " -> ".join(recipes[item].label for item in loop)
+                raise RecipeError(f"contains itself: {names}", recipe.label, position, ref=ref)
+            if inner not in state:
+                visit(inner, (*path, inner))
+        state[ref] = 2
+        order.append(ref)
+
+    for ref in recipes:
+        if ref not in state:
+            visit(ref, (ref,))
+    return order
+
+
+def check_no_cycles(recipes: Mapping[FoodRef, Recipe]) -> None:
+    """Raise :class:`RecipeError` naming the recipe and the loop if one contains itself."""
+    dependency_order(recipes)
