@@ -124,6 +124,18 @@ class PlanDocument(QObject):
         self.changed.emit()
         return True
 
+    def refresh_foods(self, refs: Iterable[FoodRef]) -> None:
+        """Read these foods again (a recipe was saved) and re-analyse: totals follow."""
+        wanted = sorted(set(refs))
+        fresh = self.food_service.get_many(wanted)
+        for ref in wanted:
+            if ref in fresh:
+                self.foods[ref] = fresh[ref]
+            else:
+                self.foods.pop(ref, None)
+        self.analysis = self.plans.analyze(self.plan, self.foods)
+        self.changed.emit()
+
     def with_day(self, day: Day) -> Plan:
         return self.plan.with_day(day)
 

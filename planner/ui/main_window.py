@@ -40,10 +40,12 @@ from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodService
 from planner.services.health import Choice, DatabaseProblem, check_database, diagnose, set_aside
 from planner.services.plans import PlanService, dri_tables
+from planner.services.recipes import RecipeService
 from planner.services.shopping import ShoppingService
 from planner.services.swaps import SwapService
 from planner.ui.day_view import DayView
 from planner.ui.document import PlanDocument
+from planner.ui.recipe_editor import RecipesView
 from planner.ui.shopping_view import ShoppingView
 from planner.ui.tasks import TaskRunner
 from planner.ui.week_view import CopyDaysDialog, WeekView
@@ -197,6 +199,7 @@ class MainWindow(QMainWindow):
         self.shopping_tab_action = self._action(
             "S&hopping list", lambda: self._show_tab(3), "Ctrl+4"
         )
+        self.recipes_tab_action = self._action("R&ecipes", lambda: self._show_tab(4), "Ctrl+5")
         self.print_list_action = self._action(
             "&Print shopping list…", lambda: self.shopping_view.print_list(),
             QKeySequence.StandardKey.Print, "Print the shopping list of the week shown",
@@ -269,6 +272,7 @@ class MainWindow(QMainWindow):
             self.week_tab_action,
             self.charts_tab_action,
             self.shopping_tab_action,
+            self.recipes_tab_action,
             self.previous_day_action,
             self.next_day_action,
             self.find_action,
@@ -312,7 +316,8 @@ class MainWindow(QMainWindow):
             self.new_action, self.open_action, self.rename_action, self.delete_action,
             self.import_action, self.export_action, self.copy_day_action,
             self.day_tab_action, self.week_tab_action, self.charts_tab_action,
-            self.shopping_tab_action, self.print_list_action, self.export_list_action,
+            self.shopping_tab_action, self.recipes_tab_action,
+            self.print_list_action, self.export_list_action,
             self.print_plan_action, self.report_action,
             self.previous_day_action,
             self.next_day_action, self.find_action, self.profile_action,
@@ -560,6 +565,11 @@ class MainWindow(QMainWindow):
             lambda message: QMessageBox.warning(self, "planner", message)
         )
         self.tabs.addTab(self.shopping_view, "Shopping")
+        assert self.db is not None
+        self.recipes_view = RecipesView(document, RecipeService(self.db))
+        self.recipes_view.message.connect(self._show_message)
+        self.recipes_view.swaps_requested.connect(self._swaps_for_ingredient)
+        self.tabs.addTab(self.recipes_view, "Recipes")
         self.tabs.setCurrentIndex(max(index, 0))
         document.changed.connect(self._refresh)
         document.failed.connect(lambda message: QMessageBox.warning(self, "planner", message))
@@ -650,6 +660,10 @@ class MainWindow(QMainWindow):
             return False
         ref = hit if isinstance(hit, FoodRef) else hit.ref
         food = self.foods.get(ref)
+        if self.tabs.currentWidget() is self.recipes_view:
+            # With the Recipes tab shown, a chosen food goes into the open recipe.
+            self.recipes_view.add_food(food)
+            return True
         amount, unit = default_amount(food)
         meal = self.day_view.current_meal()
         self.tabs.setCurrentIndex(0)
@@ -689,6 +703,22 @@ class MainWindow(QMainWindow):
         self.last_dialog = dialog
         if dialog.exec() and (swap := dialog.chosen()) is not None and self.document:
             self.document.swap_entry(when, meal, index, swap.food, swap.amount, swap.unit)
+
+    def _swaps_for_ingredient(self, position: int, ingredient: Any, food: Food) -> None:
+        self.tasks.start(
+            lambda: self.swaps.suggest(food, ingredient.amount, ingredient.unit),
+            lambda found: self._offer_ingredient_swaps(position, found),
+            self._task_failed,
+        )
+
+    def _offer_ingredient_swaps(self, position: int, found: Any) -> None:
+        from planner.ui.swaps_dialog import SwapsDialog, format_amount
+
+        title = f"{format_amount(found.amount)} {found.unit} {found.food.name}"
+        dialog = SwapsDialog(title, found.swaps, found.group, self)
+        self.last_dialog = dialog
+        if dialog.exec() and (swap := dialog.chosen()) is not None:
+            self.recipes_view.replace_ingredient(position, swap.food, swap.amount, swap.unit)
 
     def fix_magnesium(self) -> None:
         """Run the week optimizer on the shown week, off the GUI thread."""
