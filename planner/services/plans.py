@@ -27,6 +27,7 @@ from planner.services.recipes import (
     sort_recipes,
     store_recipes,
 )
+from planner.settings import load_settings
 from planner.sources.plan_file import LoadedPlan, dump_plan, load_plan
 
 __all__ = [
@@ -66,7 +67,8 @@ def _day_content(day: Day) -> tuple[object, ...]:
 class PlanService:
     def __init__(self, db: Database, settings: RuleSettings | None = None) -> None:
         self.db = db
-        self.settings = settings or RuleSettings()
+        # The user's thresholds (settings.json) unless the caller gives its own.
+        self.settings = settings or load_settings().rule_settings()
 
     # -- reading -------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from planner.reports.weekly import Report, weekly_report
 from planner.services.database import Database
 from planner.services.plans import PlanService
 from planner.services.shopping import ShoppingService, plan_between
+from planner.settings import load_settings
 
 __all__ = ["Report", "ReportService"]
 
@@ -32,7 +33,8 @@ __all__ = ["Report", "ReportService"]
 class ReportService:
     def __init__(self, db: Database, settings: RuleSettings | None = None) -> None:
         self.db = db
-        self.settings = settings or RuleSettings()
+        # The user's thresholds (settings.json) unless the caller gives its own.
+        self.settings = settings or load_settings().rule_settings()
         self.shopping = ShoppingService(db, self.settings)
 
     def weekly(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Final, Literal, get_args
 
@@ -50,6 +50,7 @@ from planner.reports.shopping import (
 )
 from planner.services.database import Database
 from planner.services.plans import dri_tables
+from planner.settings import load_settings
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -122,12 +123,28 @@ def _with_recipes(
 
 
 class ShoppingService:
-    def __init__(self, db: Database, settings: RuleSettings | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: RuleSettings | None = None,
+        aisle_order: Sequence[str] | None = None,
+    ) -> None:
         self.db = db
-        self.settings = settings or RuleSettings()
+        user = load_settings()
+        # The user's thresholds and aisle order (settings.json) unless given here.
+        self.settings = settings or user.rule_settings()
+        self.aisle_order = tuple(user.aisle_order if aisle_order is None else aisle_order)
 
     def aisles(self) -> Aisles:
-        return shipped_aisles()
+        """The shipped aisles in the user's walking order (the shipped one if it is
+        empty or names an aisle that no longer exists)."""
+        aisles = shipped_aisles()
+        if not self.aisle_order:
+            return aisles
+        try:
+            return aisles.with_order(self.aisle_order)
+        except ValueError:
+            return aisles
 
     # -- building ------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ for a range are remembered with it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -42,6 +43,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QMessageBox,
     QPushButton,
@@ -304,6 +307,61 @@ class AddItemDialog(QDialog):
                 str(self.aisle_combo.currentData()))
 
 
+class AisleOrderDialog(QDialog):
+    """The aisles in walking order: drag them, or use Up and Down."""
+
+    def __init__(self, aisles: Aisles, default: Aisles, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Aisle order")
+        self.default_order = tuple(default.order)
+        self.list = QListWidget()
+        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self._fill(aisles.order)
+        up, down, reset = QPushButton("Up"), QPushButton("Down"), QPushButton("Shop's default")
+        up.clicked.connect(lambda: self.move_selected(-1))
+        down.clicked.connect(lambda: self.move_selected(1))
+        reset.clicked.connect(lambda: self._fill(self.default_order))
+        side = QVBoxLayout()
+        for button in (up, down, reset):
+            side.addWidget(button)
+        side.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.list, 1)
+        row.addLayout(side)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("The order you walk through your shop; the list follows it."))
+        layout.addLayout(row)
+        layout.addWidget(buttons)
+
+    def _fill(self, order: Sequence[str]) -> None:
+        self.list.clear()
+        for aisle in order:
+            item = QListWidgetItem(aisle_title(aisle))
+            item.setData(Qt.ItemDataRole.UserRole, aisle)
+            self.list.addItem(item)
+        self.list.setCurrentRow(0)
+
+    def move_selected(self, step: int) -> None:
+        row = self.list.currentRow()
+        target = row + step
+        if row < 0 or not 0 <= target < self.list.count():
+            return
+        item = self.list.takeItem(row)
+        self.list.insertItem(target, item)
+        self.list.setCurrentRow(target)
+
+    def order(self) -> tuple[str, ...]:
+        return tuple(
+            str(self.list.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.list.count())
+        )
+
+
 class ShoppingView(QWidget):
     """The shopping list of the open plan for a date range; see the module docstring."""
 
@@ -405,9 +463,13 @@ class ShoppingView(QWidget):
         self.print_button.clicked.connect(self.print_list)
         self.export_button.clicked.connect(self.export)
         self.plan_button.clicked.connect(self.print_plan)
+        self.aisles_button = QPushButton("Aisle &order…")
+        self.aisles_button.setToolTip("Put the aisles in the order you walk through your shop")
+        self.aisles_button.clicked.connect(self.edit_aisle_order)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.aisles_button)
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.export_button)
@@ -544,6 +606,26 @@ class ShoppingView(QWidget):
         self.refresh()
 
     # -- the list --------------------------------------------------------------------
+
+    def edit_aisle_order(self) -> bool:
+        """Let the user reorder the aisles; the order is a setting, kept for next time."""
+        from dataclasses import replace
+
+        from planner.services.shopping import shipped_aisles
+        from planner.settings import load_settings, save_settings
+
+        dialog = AisleOrderDialog(self.service.aisles(), shipped_aisles(), self)
+        self.last_dialog = dialog
+        if not dialog.exec():
+            return False
+        order = dialog.order()
+        default = tuple(shipped_aisles().order)
+        stored = () if order == default else order
+        save_settings(replace(load_settings(), aisle_order=stored))
+        self.service.aisle_order = stored
+        self.refresh()
+        self.message.emit("Aisle order saved.")
+        return True
 
     def refresh(self) -> None:
         """Build the list again from the document's plan and the stored ticks and items."""

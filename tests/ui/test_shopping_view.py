@@ -318,3 +318,27 @@ def test_screenshots(qtbot, view: ShoppingView, tmp_path: Path) -> None:
         subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1",
                         str(SHOTS / "shopping.pdf"), str(SHOTS / "shopping_pdf")],
                        check=True, timeout=60)
+
+
+def test_aisle_order_is_edited_and_kept(qtbot, view, isolated_paths) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from planner.settings import load_settings
+
+    def move_dairy_first() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, move_dairy_first)
+            return
+        order = dialog.order()
+        dialog.list.setCurrentRow(order.index("dairy and eggs"))
+        for _ in range(order.index("dairy and eggs")):
+            dialog.move_selected(-1)
+        assert dialog.order()[0] == "dairy and eggs"
+        dialog.accept()
+
+    QTimer.singleShot(0, move_dairy_first)
+    assert view.edit_aisle_order()
+    assert load_settings().aisle_order[0] == "dairy and eggs"
+    assert view.model.groups[0][0] == "dairy and eggs"

@@ -1,0 +1,60 @@
+"""Settings: declared once, read safely, written atomically, used by the services."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from planner.settings import Settings, load_settings, save_settings, settings_path
+
+
+def test_missing_file_means_the_defaults(isolated_paths: Path) -> None:
+    settings = load_settings()
+    assert settings == Settings()
+    assert settings.rule_settings().ca_mg_ratio_max == 2.6
+    assert settings.problems == ()
+
+
+def test_round_trip(isolated_paths: Path) -> None:
+    wanted = Settings(units="us", household_factor=2.0, aisle_order=("dairy and eggs", "produce"),
+                      ca_mg_ratio_max=3.0, disabled_rules=("low_coverage",))
+    path = save_settings(wanted)
+    assert path == settings_path()
+    assert load_settings() == wanted
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == "planner.settings/1"
+    rules = load_settings().rule_settings()
+    assert rules.ca_mg_ratio_max == 3.0 and rules.disabled == frozenset({"low_coverage"})
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{not json", "could not be read"),
+        ("[1, 2]", "is not a settings object"),
+        ('{"units": "imperial"}', "units must be 'metric' or 'us'"),
+        ('{"household_factor": -2}', "household_factor must be a number above zero"),
+        ('{"low_coverage_share": 1.5}', "low_coverage_share must be a share between 0 and 1"),
+        ('{"disabled_rules": ["nope"]}', "unknown: nope"),
+        ('{"colour": "blue"}', "unknown setting 'colour' ignored"),
+    ],
+)
+def test_a_bad_file_gives_defaults_and_says_why(isolated_paths: Path, text, problem) -> None:
+    isolated_paths.mkdir(parents=True, exist_ok=True)
+    settings_path().write_text(text, encoding="utf-8")
+    settings = load_settings()
+    assert any(problem in message for message in settings.problems), settings.problems
+    assert settings.rule_settings() == Settings().rule_settings()
+    # The file is left as the user wrote it.
+    assert settings_path().read_text(encoding="utf-8") == text
+
+
+def test_services_use_the_thresholds(db, isolated_paths: Path) -> None:
+    from planner.services.plans import PlanService
+
+    save_settings(Settings(disabled_rules=("vitd_high_mg_low",)))
+    plans = PlanService(db)
+    saved = plans.create_demo(__import__("datetime").date(2026, 11, 25))
+    codes = {f.code for f in plans.analyze(saved.plan).findings}
+    assert "vitd_high_mg_low" not in codes and "ca_mg_ratio_high" in codes
