@@ -43,6 +43,7 @@ from planner.services.plans import PlanService, dri_tables
 from planner.services.recipes import RecipeService
 from planner.services.shopping import ShoppingService
 from planner.services.swaps import SwapService
+from planner.settings import load_settings
 from planner.ui.day_view import DayView
 from planner.ui.document import PlanDocument
 from planner.ui.recipe_editor import RecipesView
@@ -375,6 +376,9 @@ class MainWindow(QMainWindow):
         message = f"{self.foods.count():,} foods in the database."
         if result.backup_note:
             message += f" {result.backup_note}"
+        problems = load_settings().problems
+        if problems:
+            message += " Settings: " + "; ".join(problems) + "."
         self.statusBar().showMessage(message, 10000)
         self.backup_action.setEnabled(BackupService(self.db).supported)
         self.restore_action.setEnabled(BackupService(self.db).supported)

@@ -212,3 +212,17 @@ def test_weekly_report_is_made_off_the_gui_thread_and_previewed(qtbot, window) -
     assert "Not medical advice" in report.html
     assert "chart-week.png" in report.images
     assert report.images["chart-week.png"].startswith(b"\x89PNG")
+
+
+def test_a_broken_settings_file_is_reported_not_fatal(qtbot, db_path, isolated_paths) -> None:
+    from planner.settings import settings_path
+
+    settings_path().write_text('{"ca_mg_ratio_max": "high"}', encoding="utf-8")
+    main = MainWindow()
+    qtbot.addWidget(main)
+    main.show()
+    with qtbot.waitSignal(main.database_ready, timeout=30000):
+        main.start()
+    assert "ca_mg_ratio_max must be a number" in main.statusBar().currentMessage()
+    assert main.document.plans.settings.ca_mg_ratio_max == 2.6
+    main.close()
