@@ -36,6 +36,7 @@ from planner.core.recipes import Ingredient, Recipe, RecipeError, unknown_note
 from planner.core.units import AmountError, UnitError, grams_for, parse_amount
 from planner.services.recipes import RecipeInUseError, RecipeService, SavedRecipe
 from planner.ui.document import PlanDocument
+from planner.ui.table_model import RowsModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -47,28 +48,8 @@ def _value(value: float | None, unit: str, digits: int) -> str:
     return "?" if value is None else f"{value:.{digits}f} {unit}"
 
 
-class RecipeListModel(QAbstractTableModel):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.rows: tuple[Any, ...] = ()
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self.rows = tuple(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(LIST_COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return LIST_COLUMNS[section]
-        return None
+class RecipeListModel(RowsModel):
+    COLUMNS = LIST_COLUMNS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
@@ -230,7 +211,7 @@ class RecipesView(QWidget):
         self.draft = Recipe("")
         self.foods: dict[FoodRef, Food] = {}
 
-        self.list_model = RecipeListModel(self)
+        self.list_model = RecipeListModel(parent=self)
         self.list = QTableView()
         self.list.setModel(self.list_model)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

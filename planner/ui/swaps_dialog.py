@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.optimize import Change, OptimizeResult
 from planner.core.swaps import Swap
+from planner.ui.table_model import RowsModel
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -53,23 +54,15 @@ def _others(swap: Swap) -> str:
     return rest
 
 
-class SwapModel(QAbstractTableModel):
+class SwapModel(RowsModel):
+    COLUMNS = SWAP_COLUMNS
+
     def __init__(self, swaps: Sequence[Swap], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.swaps = tuple(swaps)
+        super().__init__(swaps, parent)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.swaps)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(SWAP_COLUMNS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return SWAP_COLUMNS[section]
-        return None
+    @property
+    def swaps(self) -> tuple[Swap, ...]:
+        return self.rows
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
