@@ -12,17 +12,14 @@ from pathlib import Path
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
+from synthetic import HEAVY_ENTRY_COUNT, HEAVY_FOOD_COUNT, heavy_week, spread_foods
 
-from planner.core.foods import Food
-from planner.core.plan import DEFAULT_MEALS, Day, Entry, Meal, Plan, Profile
 from planner.core.shopping import ShoppingList
 from planner.services.database import Database, read_shipped_dataset
 from planner.services.plans import PlanService, SavedPlan
 from planner.services.shopping import ShoppingService
 from planner.ui.printing import html_to_pdf
 
-FOOD_COUNT = 40
-ENTRY_COUNT = 200
 MONDAY = dt.date(2026, 11, 23)
 SUNDAY = MONDAY + dt.timedelta(days=6)
 #: Goals, in seconds.
@@ -30,40 +27,16 @@ BUILD_GOAL_S = 0.020
 PDF_GOAL_S = 0.500
 
 
-def _chosen_foods() -> list[Food]:
-    """40 real foods with household measures, spread over the food groups."""
-    with_portions = [food for food in read_shipped_dataset().foods if food.portions]
-    step = len(with_portions) // FOOD_COUNT
-    return with_portions[::step][:FOOD_COUNT]
 
 
-def _week(chosen: list[Food]) -> Plan:
-    """200 entries over 28 meals, alternately in grams and in the food's first measure."""
-    position = 0
-    days = []
-    for offset in range(7):
-        meals = []
-        for meal_index, name in enumerate(DEFAULT_MEALS):
-            slot = offset * len(DEFAULT_MEALS) + meal_index
-            count = ENTRY_COUNT * (slot + 1) // 28 - ENTRY_COUNT * slot // 28
-            entries = []
-            for _ in range(count):
-                food = chosen[position % FOOD_COUNT]
-                if position % 2:
-                    entries.append(Entry(food.ref, 1 + position % 3,
-                                         food.portions[0].description))
-                else:
-                    entries.append(Entry(food.ref, 40 + position % 90, "g"))
-                position += 1
-            meals.append(Meal(name, tuple(entries)))
-        days.append(Day(MONDAY + dt.timedelta(days=offset), tuple(meals)))
-    return Plan(Profile("Ana", "female", 45), tuple(days), name="Benchmark week")
 
 
 @pytest.fixture
 def stored(db: Database) -> SavedPlan:
     """The week stored, with two ticks and an item added by hand on its list."""
-    saved = PlanService(db).create(_week(_chosen_foods()))
+    saved = PlanService(db).create(
+        heavy_week(spread_foods(read_shipped_dataset().foods), name="Benchmark week")
+    )
     service = ShoppingService(db)
     first = saved.plan.days[0].meals[0].entries[0].food
     service.set_checked(saved.id, MONDAY, SUNDAY, str(first))
@@ -85,12 +58,12 @@ def test_service_builds_a_weeks_list_with_its_database_reads(
     """What a refresh of the Shopping tab does: read the stored ticks and items, read the
     foods, build the list (the plan's targets are computed too)."""
     service = ShoppingService(db)
-    assert sum(day.entry_count for day in stored.plan.days) == ENTRY_COUNT
+    assert sum(day.entry_count for day in stored.plan.days) == HEAVY_ENTRY_COUNT
 
     result: ShoppingList = benchmark(service.build, stored.plan, None, MONDAY, SUNDAY, 2.0,
                                      "metric", plan_id=stored.id)
 
-    assert len(result.items) == FOOD_COUNT + 1
+    assert len(result.items) == HEAVY_FOOD_COUNT + 1
     assert len(result.checked_keys) == 2
     _check_goal(benchmark, BUILD_GOAL_S)
 
@@ -106,7 +79,7 @@ def test_service_builds_with_the_documents_foods(
     result: ShoppingList = benchmark(service.build, stored.plan, foods, MONDAY, SUNDAY,
                                      plan_id=stored.id)
 
-    assert len(result.items) == FOOD_COUNT + 1
+    assert len(result.items) == HEAVY_FOOD_COUNT + 1
     _check_goal(benchmark, BUILD_GOAL_S)
 
 

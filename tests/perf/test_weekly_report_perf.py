@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
+from synthetic import heavy_week, spread_foods
 
-from planner.core.foods import Food
-from planner.core.plan import DEFAULT_MEALS, Day, Entry, Meal, Plan, Profile, Supplement
+from planner.core.plan import Supplement
 from planner.reports.weekly import Report
 from planner.services.database import Database, read_shipped_dataset
 from planner.services.plans import PlanService, SavedPlan
@@ -45,35 +45,17 @@ def _check_goal(benchmark: BenchmarkFixture, goal_s: float) -> None:
         assert benchmark.stats.stats.median < goal_s
 
 
-def _heavy_week() -> Plan:
-    """200 entries over 28 meals of 40 real foods, in grams and in household measures."""
-    with_portions = [food for food in read_shipped_dataset().foods if food.portions]
-    chosen: list[Food] = with_portions[::len(with_portions) // FOOD_COUNT][:FOOD_COUNT]
-    position = 0
-    days = []
-    for offset in range(7):
-        meals = []
-        for meal_index, name in enumerate(DEFAULT_MEALS):
-            slot = offset * len(DEFAULT_MEALS) + meal_index
-            count = ENTRY_COUNT * (slot + 1) // 28 - ENTRY_COUNT * slot // 28
-            entries = []
-            for _ in range(count):
-                food = chosen[position % FOOD_COUNT]
-                if position % 2:
-                    entries.append(Entry(food.ref, 1 + position % 3,
-                                         food.portions[0].description))
-                else:
-                    entries.append(Entry(food.ref, 40 + position % 90, "g"))
-                position += 1
-            meals.append(Meal(name, tuple(entries)))
-        days.append(Day(MONDAY + dt.timedelta(days=offset), tuple(meals)))
-    vitamin_d = Supplement("Vitamin D3 2000 IU", "vitamin_d", 2000, "IU")
-    return Plan(Profile("Ana", "female", 45), tuple(days), (vitamin_d,), name="Heavy week")
 
 
 @pytest.fixture
 def heavy(db: Database) -> SavedPlan:
-    saved = PlanService(db).create(_heavy_week())
+    saved = PlanService(db).create(
+        heavy_week(
+            spread_foods(read_shipped_dataset().foods),
+            supplements=(Supplement("Vitamin D3 2000 IU", "vitamin_d", 2000, "IU"),),
+            name="Heavy week",
+        )
+    )
     shopping = ShoppingService(db)
     first = saved.plan.days[0].meals[0].entries[0].food
     shopping.set_checked(saved.id, MONDAY, SUNDAY, str(first))
