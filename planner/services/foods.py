@@ -8,6 +8,7 @@ from planner.core.foods import Food, FoodGroup, FoodHit, FoodRef
 from planner.core.recipes import RECIPE_SOURCE
 from planner.db.foods import DEFAULT_LIMIT, FoodRepository, Progress
 from planner.services.database import DATASET_META_KEY, Database
+from planner.services.recipes import recompute_dependents
 from planner.sources.usda_sr import read_release
 
 
@@ -62,4 +63,6 @@ class FoodService:
             repository = FoodRepository(session)
             written = repository.store_foods(release.foods, release.groups, progress)
             repository.set_meta(DATASET_META_KEY, f"import:{len(release.foods)}")
+            # Recipes made of these foods take their new values in the same transaction.
+            recompute_dependents(session, [food.ref for food in release.foods])
         return written

@@ -33,6 +33,7 @@ from planner import paths
 from planner.core.foods import Food, FoodRef
 from planner.db.foods import FoodRepository
 from planner.services.database import Database
+from planner.services.recipes import recompute_dependents
 from planner.sources import fdc, off
 from planner.sources.fdc import FdcClient, FdcSearchResult
 from planner.sources.http import HttpSettings, JsonClient, ResponseCache, Sleep
@@ -231,6 +232,8 @@ class OnlineService:
                 # FDC's SR categories share SR28's group codes; any other stays ungrouped.
                 food = replace(food, group_code=None)
             repository.store_foods([food])
+            # A refreshed food changes the recipes made of it, in the same transaction.
+            recompute_dependents(session, [food.ref])
             stored = repository.get(food.ref)
         if stored is None:  # pragma: no cover - store_foods just wrote it
             raise RuntimeError(f"{food.ref} was not stored")

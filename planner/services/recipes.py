@@ -57,6 +57,7 @@ __all__ = [
     "plan_recipes",
     "remap_plan",
     "sort_recipes",
+    "recompute_dependents",
     "store_recipes",
 ]
 
@@ -166,7 +167,7 @@ def _ingredient_foods(book: RecipeBook, recipe: Recipe) -> Mapping[FoodRef, Food
     return MappingProxyType(found)
 
 
-def _recompute_dependents(session: Session, refs: Iterable[FoodRef]) -> tuple[FoodRef, ...]:
+def recompute_dependents(session: Session, refs: Iterable[FoodRef]) -> tuple[FoodRef, ...]:
     """Recompute and store every recipe that contains any of ``refs``, however deep."""
     repository = RecipeRepository(session)
     dependents = repository.dependents(refs)
@@ -322,7 +323,7 @@ class RecipeService:
             book = book_for(session, [recipe])
             nutrients = book.nutrients(recipe)
             repository.update(recipe, nutrients)
-            dependents = _recompute_dependents(session, [recipe.ref])
+            dependents = recompute_dependents(session, [recipe.ref])
         return SavedRecipe(recipe, nutrients, recipe_food(recipe, nutrients, food_id=food_id),
                            _ingredient_foods(book, recipe), dependents)
 
@@ -355,7 +356,7 @@ class RecipeService:
         """Recompute every recipe containing the foods at ``refs`` (after those foods
         changed, e.g. a new USDA release or a refreshed online food); returns them."""
         with self.db.sessions.begin() as session:
-            return _recompute_dependents(session, builtins.list(refs))
+            return recompute_dependents(session, builtins.list(refs))
 
     # -- files ---------------------------------------------------------------------
 

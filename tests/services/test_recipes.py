@@ -406,3 +406,29 @@ def test_a_new_user_gets_the_samples_and_the_demo_week(recipes: RecipeService,
     analysis = plans.analyze(demo.plan)
     for day in analysis.days:
         assert VITD_HIGH_MG_LOW in [finding.code for finding in day.findings]
+
+
+def test_a_food_reimport_recomputes_the_recipes_made_of_it(db, usda_dir) -> None:
+    """After a new USDA release the recipes show the new values (same transaction)."""
+    from sqlalchemy import text
+
+    from planner.services.foods import FoodService
+
+    service = RecipeService(db)
+    service.ensure_samples()
+    summary = next(r for r in service.list() if r.name.startswith("Spinach and chickpea"))
+    expected = service.get(summary.ref).nutrients.per_100g["magnesium_mg"]
+
+    def stored() -> float:
+        with db.engine.connect() as connection:
+            return float(connection.execute(
+                text("SELECT magnesium_mg FROM food WHERE source = 'recipe' AND source_id = :i"),
+                {"i": summary.ref.source_id},
+            ).scalar_one())
+
+    assert stored() == pytest.approx(expected)
+    with db.engine.begin() as connection:  # the stored value goes stale
+        connection.execute(text("UPDATE food SET magnesium_mg = 0 WHERE source = 'recipe'"))
+    assert stored() == 0
+    FoodService(db).import_usda(usda_dir)
+    assert stored() == pytest.approx(expected)
