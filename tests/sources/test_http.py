@@ -408,3 +408,21 @@ def test_every_error_is_an_online_error_with_one_line() -> None:
     for error in (ApiKeyError, BadResponseError, NoConnectionError, NotFoundError,
                   OnlineTimeoutError, RateLimitError, ResponseTooLargeError, ServerError):
         assert issubclass(error, OnlineError)
+
+
+def test_a_client_imports_requests_only_when_it_first_asks() -> None:
+    """The window builds its clients at start; going online is what may cost the import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from planner.sources.http import JsonClient\n"
+        "client = JsonClient('FoodData Central')\n"
+        "print('requests' in sys.modules)\n"
+        "client.close()\n"
+        "print('requests' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
