@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.foods import Food, FoodRef
-from planner.core.plan import Day, Entry, Meal, PlanError
+from planner.core.plan import Day, Entry, PlanError
 from planner.core.units import AmountError, UnitError, grams_for, parse_amount, unit_names
 from planner.ui.document import PlanDocument
 from planner.ui.tree_model import TOP, TwoLevelModel
@@ -52,6 +52,17 @@ _NUTRIENT_COLUMNS: Final = {
     COL_KCAL: ("energy_kcal", "kcal", 0),
 }
 _MEAL_ROW: Final = TOP
+#: The roles the model answers; every other role is ``None`` at once.
+_ROLES: Final = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+        Qt.ItemDataRole.FontRole,
+    )
+)
 
 
 def format_amount(value: float) -> str:
@@ -91,6 +102,7 @@ class DayModel(TwoLevelModel):
         self.document = document
         self.when = when
         self.day: Day = document.day(when)
+        self._values: dict[tuple[int, int], tuple[float | None, dict[str, float | None]]] = {}
         document.changed.connect(self.refresh)
 
     def set_date(self, when: dt.date) -> None:
@@ -100,7 +112,17 @@ class DayModel(TwoLevelModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self.day = self.document.day(self.when)
+        self._values = {}
         self.endResetModel()
+
+    def values_of(self, meal: int, row: int) -> tuple[float | None, dict[str, float | None]]:
+        """Grams and nutrients of an entry, worked out once per reset: Qt asks ``data``
+        for every cell and role many times, and weighing is the costly part."""
+        key = (meal, row)
+        if key not in self._values:
+            entry = self.day.meals[meal].entries[row]
+            self._values[key] = entry_values(self.document.food(entry.food), entry)
+        return self._values[key]
 
     # -- structure -----------------------------------------------------------------
 
@@ -146,15 +168,17 @@ class DayModel(TwoLevelModel):
     # -- data ----------------------------------------------------------------------
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Qt asks for a dozen roles per cell on every repaint; answer the unused ones
+        # before any look-up (most of an edit's refresh was spent here).
+        if not index.isValid() or int(role) not in _ROLES:
             return None
         column = index.column()
         if index.internalId() == _MEAL_ROW:
-            return self._meal_data(self.day.meals[index.row()], column, role)
-        meal = self.day.meals[index.internalId() - 1]
-        return self._entry_data(meal.entries[index.row()], column, role)
+            return self._meal_data(index.row(), column, role)
+        return self._entry_data(index.internalId() - 1, index.row(), column, role)
 
-    def _meal_data(self, meal: Meal, column: int, role: int) -> Any:
+    def _meal_data(self, position: int, column: int, role: int) -> Any:
+        meal = self.day.meals[position]
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
@@ -172,8 +196,8 @@ class DayModel(TwoLevelModel):
             key, unit, digits = _NUTRIENT_COLUMNS[column]
             total = 0.0
             unknown = 0
-            for entry in meal.entries:
-                _grams, values = entry_values(self.document.food(entry.food), entry)
+            for row in range(len(meal.entries)):
+                _grams, values = self.values_of(position, row)
                 value = values.get(key)
                 if value is None:
                     unknown += 1
@@ -187,14 +211,17 @@ class DayModel(TwoLevelModel):
             return f"{prefix}{total:.{digits}f} {unit}"
         return None
 
-    def _entry_data(self, entry: Entry, column: int, role: int) -> Any:
-        food = self.document.food(entry.food)
+    def _entry_data(self, meal: int, row: int, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column >= COL_MG or column == COL_AMOUNT:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
+        if role == Qt.ItemDataRole.FontRole:
+            return None
+        entry = self.day.meals[meal].entries[row]
+        food = self.document.food(entry.food)
         if role == Qt.ItemDataRole.ToolTipRole:
-            grams, _values = entry_values(food, entry)
+            grams, _values = self.values_of(meal, row)
             name = food.name if food else str(entry.food)
             weight = f"{grams:g} g" if grams is not None else "weight unknown"
             return f"{name}\n{entry.food} · {format_amount(entry.amount)} {entry.unit} = {weight}"
@@ -211,13 +238,13 @@ class DayModel(TwoLevelModel):
         if column == COL_AMOUNT:
             return format_amount(entry.amount)
         if column == COL_UNIT:
-            grams, _values = entry_values(food, entry)
+            grams, _values = self.values_of(meal, row)
             if grams is None or entry.unit == "g":
                 return entry.unit
             return f"{entry.unit} ({grams:g} g)"
         if column in _NUTRIENT_COLUMNS:
             key, unit, digits = _NUTRIENT_COLUMNS[column]
-            _grams, values = entry_values(food, entry)
+            _grams, values = self.values_of(meal, row)
             value = values.get(key)
             return "?" if value is None else f"{value:.{digits}f} {unit}"
         return None

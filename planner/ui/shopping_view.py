@@ -27,7 +27,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QFont, QKeySequence, QPalette
+from PySide6.QtGui import QAction, QBrush, QFont, QKeySequence, QPalette, QShowEvent
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -492,7 +492,21 @@ class ShoppingView(QWidget):
         self.factor_spin.valueChanged.connect(self._on_options_changed)
         self.units_group.buttonToggled.connect(self._on_units_toggled)
         self.tree.selectionModel().currentChanged.connect(self._update_buttons)
-        document.changed.connect(self.refresh)
+        document.changed.connect(self._plan_changed)
+        self._stale = False
+
+    def _plan_changed(self) -> None:
+        # A hidden tab is rebuilt when it is shown: an edit in the Day tab should not pay
+        # for a list nobody is looking at.
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        if self._stale:
+            self.refresh()
+        super().showEvent(event)
 
     # -- state -----------------------------------------------------------------------
 
@@ -630,6 +644,7 @@ class ShoppingView(QWidget):
     def refresh(self) -> None:
         """Build the list again from the document's plan and the stored ticks and items."""
         document = self.document
+        self._stale = False
         self.last_error = ""
         try:
             sl = self.service.build(

@@ -208,6 +208,8 @@ class WarningsBanner(QWidget):
         #: Whether "Why?" opens a :class:`FindingDialog` (besides the signal).
         self.opens_dialogs = opens_dialogs
         self._findings: tuple[Finding, ...] = ()
+        #: False until the first set_findings: the rows must then be built even if empty.
+        self._built = False
         self._targets: Targets | None = None
         self._expanded = False
         self._rows: list[_FindingRow] = []
@@ -249,7 +251,13 @@ class WarningsBanner(QWidget):
         targets: Targets | None = None,
     ) -> None:
         """Show these findings; ``targets`` only names thresholds in the dialog (RDA, AI)."""
-        self._findings = ordered_findings(day_findings, week_findings)
+        findings = ordered_findings(day_findings, week_findings)
+        if findings == self._findings and targets == self._targets and self._built:
+            # Most edits leave the findings as they were: rebuilding the rows is the
+            # costly part of an edit's refresh (a widget per finding).
+            return
+        self._built = True
+        self._findings = findings
         self._targets = targets
         self._expanded = False
         self._rebuild()

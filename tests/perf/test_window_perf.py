@@ -39,6 +39,8 @@ def window(qtbot, db_path) -> MainWindow:
     main.show()
     with qtbot.waitSignal(main.database_ready, timeout=30000):
         main.start()
+    # Steady state: the swap index is built in the background right after start.
+    main.tasks.wait()
     yield main
     main.close()
 

@@ -342,3 +342,19 @@ def test_aisle_order_is_edited_and_kept(qtbot, view, isolated_paths) -> None:
     assert view.edit_aisle_order()
     assert load_settings().aisle_order[0] == "dairy and eggs"
     assert view.model.groups[0][0] == "dairy and eggs"
+
+
+def test_a_hidden_list_catches_up_when_shown(qtbot, view, demo_document) -> None:
+    """Edits made while the tab is hidden show as soon as it is shown again."""
+    view.hide()
+    monday = view.start
+    before = {item.key: item.grams for _aisle, items in view.model.groups for item in items}
+    spinach = demo_document.food_service.get("usda:11457")
+    demo_document.add_entry(monday, 0, spinach, 100, "g")
+    assert "usda:11457" not in before
+    stale = {item.key for _aisle, items in view.model.groups for item in items}
+    assert "usda:11457" not in stale  # not rebuilt while hidden
+    view.show()
+    qtbot.waitExposed(view)
+    after = {item.key: item.grams for _aisle, items in view.model.groups for item in items}
+    assert after["usda:11457"] == 100
