@@ -25,7 +25,7 @@ from planner.db.migrate import SchemaTooNewError
 from planner.db.plans import PlanConflictError, PlanNotFoundError
 from planner.db.recipes import RecipeNotFoundError
 from planner.services.backups import BackupError, BackupInfo, BackupService
-from planner.services.database import Database, ensure_food_data
+from planner.services.database import Database, open_database
 from planner.services.foods import FoodNotFoundError, FoodService
 from planner.services.health import DatabaseProblem, ProblemKind
 from planner.sources.food_dataset import DatasetError
@@ -72,8 +72,7 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = Database.open()
-            ensure_food_data(self._db, self._progress("Loading the USDA food database"))
+            self._db = open_database(progress=self._progress("Loading the USDA food database"))
         return self._db
 
     def _progress(self, label: str) -> Callable[[int, int], None] | None:

@@ -16,13 +16,12 @@ import sys
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from planner.services.database import Database, ensure_food_data
+        from planner.services.database import open_database
         from planner.services.foods import FoodService
         from planner.services.plans import PlanService
 
-        db = Database.open()
+        db = open_database()
         try:
-            ensure_food_data(db)
             plans = PlanService(db)
             plans.ensure_demo(dt.date.today())
             saved = plans.get(plans.list()[0].id)

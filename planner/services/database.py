@@ -1,21 +1,30 @@
 """Opening the database: engine, migrations, and the first-start food load.
 
-One :class:`Database` per process; every user action opens its own short session
-(``with db.sessions.begin() as session:``) and commits once.
+One :class:`Database` per process; every user action opens its own short session and
+commits once: ``with db.writing() as session:`` for a change, ``with db.reading() as
+session:`` for reads that must agree with one another (a plan with its days, meals and
+entries; a recipe with its ingredients), so a reader sees the state before or after a
+concurrent save, never a mix.
+
+:func:`open_database` is the start of the window and the command line: it migrates the
+schema and loads the shipped food dataset in one transaction (see
+:mod:`planner.db.migrate`), so a start killed at any moment leaves the database as it
+was, and two planners starting at once wait for each other.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from planner import paths
-from planner.db.engine import make_engine, make_session_factory
+from planner.db.engine import begin_snapshot, begin_write, make_engine, make_session_factory
 from planner.db.foods import FoodRepository, Progress
-from planner.db.migrate import upgrade
+from planner.db.migrate import StepObserver, upgrade
 from planner.sources import food_dataset
 
 #: The meta key whose presence says the shipped food dataset is fully loaded.
@@ -28,11 +37,22 @@ class Database:
     sessions: sessionmaker[Session]
 
     @classmethod
-    def open(cls, url: str | None = None) -> Database:
-        """Connect to ``url`` (default: :func:`planner.paths.db_url`) and migrate it."""
+    def open(
+        cls,
+        url: str | None = None,
+        *,
+        load_foods: bool = False,
+        progress: Progress | None = None,
+        on_step: StepObserver | None = None,
+    ) -> Database:
+        """Connect to ``url`` (default: :func:`planner.paths.db_url`) and migrate it.
+
+        With ``load_foods`` the shipped food dataset is loaded too when it is missing,
+        in the migration's transaction (``progress`` follows the load).
+        """
         engine = make_engine(url or paths.db_url())
         try:
-            upgrade(engine)
+            upgrade(engine, ShippedFoods(progress) if load_foods else None, on_step)
         except BaseException:
             engine.dispose()
             raise
@@ -44,6 +64,51 @@ class Database:
     @property
     def url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session whose reads all see one snapshot (nothing is written)."""
+        with self.sessions() as session:
+            begin_snapshot(session)
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session for one change, committed at the end (rolled back on an error)."""
+        with self.sessions.begin() as session:
+            begin_write(session)
+            yield session
+
+
+def open_database(
+    url: str | None = None,
+    progress: Progress | None = None,
+    on_step: StepObserver | None = None,
+) -> Database:
+    """The database ready to use: migrated, and the shipped foods loaded (one transaction)."""
+    return Database.open(url, load_foods=True, progress=progress, on_step=on_step)
+
+
+class ShippedFoods:
+    """The shipped USDA dataset as data that belongs with the schema."""
+
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.progress = progress
+
+    def needed(self, connection: Connection) -> bool:
+        with Session(bind=connection) as session:
+            return FoodRepository(session).meta(DATASET_META_KEY) is None
+
+    def load(self, connection: Connection) -> None:
+        release = read_shipped_dataset()
+        # The session joins the caller's transaction: flushing writes, the caller commits.
+        with Session(bind=connection) as session:
+            repository = FoodRepository(session)
+            repository.store_foods(release.foods, release.groups, self.progress)
+            repository.set_meta(
+                DATASET_META_KEY, f"{food_dataset.FORMAT_VERSION}:{len(release.foods)}"
+            )
+            session.flush()
 
 
 def food_data_loaded(db: Database) -> bool:
@@ -63,23 +128,7 @@ def read_shipped_dataset() -> food_dataset.SrRelease:
 def ensure_food_data(db: Database, progress: Progress | None = None) -> bool:
     """Load the shipped USDA dataset once, in one transaction; True if it loaded now.
 
-    An interrupted load rolls back whole, so the next start simply loads again.
+    An interrupted load rolls back whole, so the next start simply loads again; a
+    second process waits for the first and then loads nothing.
     """
-    if food_data_loaded(db):
-        return False
-    release = read_shipped_dataset()
-    try:
-        with db.sessions.begin() as session:
-            repository = FoodRepository(session)
-            # Another process may have finished the load while we read the files.
-            if repository.meta(DATASET_META_KEY) is not None:
-                return False
-            repository.store_foods(release.foods, release.groups, progress)
-            repository.set_meta(
-                DATASET_META_KEY, f"{food_dataset.FORMAT_VERSION}:{len(release.foods)}"
-            )
-    except IntegrityError:
-        if food_data_loaded(db):
-            return False
-        raise
-    return True
+    return upgrade(db.engine, ShippedFoods(progress))

@@ -9,8 +9,12 @@ what is wrong in words a user can act on:
   in the middle of a long write, or a program that opened the file exclusively);
 - **read-only**: the file or its folder cannot be written (reading may still work);
 - **schema too new**: a newer planner wrote it (:class:`SchemaTooNewError`);
+- **disk full**: the disk that holds it has no room for the next write;
 - **unavailable**: the file cannot be opened at all (permissions, a missing folder, a
   failing disk) or the database server does not answer.
+
+A schema left half-built by an interrupted start of an older planner is rebuilt by the
+next start when its tables are empty; when they hold data it counts as **corrupt**.
 
 Each :class:`DatabaseProblem` carries its plain message and the choices that make
 sense for it (restore a backup, start fresh with the bad file kept aside, retry, quit).
@@ -23,6 +27,7 @@ deleted or overwritten.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import sqlite3
@@ -45,7 +50,13 @@ from planner.db.engine import (
     sqlite_path,
     sqlite_schema_revision,
 )
-from planner.db.migrate import KNOWN_REVISIONS, SchemaTooNewError, current_revision
+from planner.db.migrate import (
+    KNOWN_REVISIONS,
+    HalfBuiltSchemaError,
+    SchemaTooNewError,
+    current_revision,
+    schema_state,
+)
 
 __all__ = [
     "Choice",
@@ -67,6 +78,7 @@ class ProblemKind(StrEnum):
     LOCKED = "locked"
     READ_ONLY = "read_only"
     SCHEMA_TOO_NEW = "schema_too_new"
+    DISK_FULL = "disk_full"
     UNAVAILABLE = "unavailable"
 
 
@@ -89,6 +101,7 @@ _CHOICES: Final[dict[ProblemKind, tuple[Choice, ...]]] = {
     # written, would make things worse: only waiting or fixing it outside helps.
     ProblemKind.LOCKED: (Choice.RETRY, Choice.QUIT),
     ProblemKind.READ_ONLY: (Choice.RETRY, Choice.QUIT),
+    ProblemKind.DISK_FULL: (Choice.RETRY, Choice.QUIT),
     ProblemKind.UNAVAILABLE: (Choice.RETRY, Choice.QUIT),
 }
 
@@ -97,6 +110,7 @@ _SUMMARIES: Final[dict[ProblemKind, str]] = {
     ProblemKind.LOCKED: "is locked by another program",
     ProblemKind.READ_ONLY: "cannot be written: the file or its folder is read-only",
     ProblemKind.SCHEMA_TOO_NEW: "was written by a newer version of planner",
+    ProblemKind.DISK_FULL: "cannot be written: the disk is full",
     ProblemKind.UNAVAILABLE: "cannot be opened",
 }
 
@@ -112,6 +126,9 @@ _ADVICE: Final[dict[ProblemKind, str]] = {
     ProblemKind.SCHEMA_TOO_NEW: (
         "Install the newer planner, restore a backup made before, or start with a new "
         "database; the file is kept beside it, renamed."
+    ),
+    ProblemKind.DISK_FULL: (
+        "Free some space on the disk that holds it and try again; nothing saved is lost."
     ),
     ProblemKind.UNAVAILABLE: "Check the file's permissions or the server and try again.",
 }
@@ -173,7 +190,7 @@ _KIND_BY_SQLITE_CODE: Final = (
     ("SQLITE_READONLY", ProblemKind.READ_ONLY),
     ("SQLITE_CANTOPEN", ProblemKind.UNAVAILABLE),
     ("SQLITE_IOERR", ProblemKind.UNAVAILABLE),
-    ("SQLITE_FULL", ProblemKind.UNAVAILABLE),
+    ("SQLITE_FULL", ProblemKind.DISK_FULL),
     ("SQLITE_PERM", ProblemKind.UNAVAILABLE),
 )
 
@@ -217,9 +234,13 @@ def diagnose(url: str | None, error: BaseException) -> DatabaseProblem | None:
         found = _REVISION_RE.search(str(error))
         detail = f"schema revision {found.group(1)}" if found else str(error)
         return DatabaseProblem(ProblemKind.SCHEMA_TOO_NEW, database, detail, path)
+    if isinstance(error, HalfBuiltSchemaError):
+        return DatabaseProblem(ProblemKind.CORRUPT, database, str(error), path)
     kind = problem_kind(error)
     if kind is not None:
         return DatabaseProblem(kind, database, _first_line(error), path)
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return DatabaseProblem(ProblemKind.DISK_FULL, database, _first_line(error), path)
     if path is None and isinstance(error, OperationalError | InterfaceError):
         # A server that refuses or drops the connection (psycopg reports both this way).
         return DatabaseProblem(ProblemKind.UNAVAILABLE, database, _first_line(error), None)
@@ -264,6 +285,22 @@ def check_database(
     except sqlite3.Error as error:
         kind = problem_kind(error) or ProblemKind.UNAVAILABLE
         return DatabaseProblem(kind, str(path), _first_line(error), path)
+    if revision is None:
+        return _check_half_built(url, str(path), path)
+    return None
+
+
+def _check_half_built(url: str, database: str, path: Path | None) -> DatabaseProblem | None:
+    """A schema without a revision whose tables hold data cannot be rebuilt safely."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            state = schema_state(connection)
+    finally:
+        engine.dispose()
+    if state.half_built and state.holds_data:
+        detail = "the schema is incomplete and holds data (an interrupted start)"
+        return DatabaseProblem(ProblemKind.CORRUPT, database, detail, path)
     return None
 
 
@@ -295,6 +332,8 @@ def _check_server(url: str) -> DatabaseProblem | None:
     if revision is not None and revision not in KNOWN_REVISIONS:
         detail = f"schema revision {revision}"
         return DatabaseProblem(ProblemKind.SCHEMA_TOO_NEW, _where(url)[0], detail, None)
+    if revision is None:
+        return _check_half_built(url, _where(url)[0], None)
     return None
 
 

@@ -36,7 +36,7 @@ from planner.core.plan import Plan
 from planner.core.references import DISCLAIMER
 from planner.core.units import grams_for, portion_unit_name
 from planner.services.backups import BackupError, BackupService
-from planner.services.database import Database, ensure_food_data
+from planner.services.database import Database, open_database
 from planner.services.foods import FoodService
 from planner.services.health import Choice, DatabaseProblem, check_database, diagnose, set_aside
 from planner.services.plans import PlanService, dri_tables
@@ -81,14 +81,13 @@ def open_workspace(
     if problem is not None:
         return problem
     try:
-        db = Database.open(url)
+        db = open_database(url, progress)
     except Exception as exc:
         problem = diagnose(url, exc)
         if problem is not None:
             return problem
         raise
     try:
-        ensure_food_data(db, progress)
         plans = PlanService(db)
         plans.ensure_demo(today)
         summaries = plans.list()

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -17,8 +16,8 @@ from sqlalchemy.exc import IntegrityError
 
 from planner.db.migrate import (
     SchemaTooNewError,
-    alembic_config,
     current_revision,
+    downgrade,
     head_revision,
     upgrade,
 )
@@ -72,7 +71,7 @@ def test_migrated_tables_and_triggers(fresh_db: Database) -> None:
 
 
 def test_downgrade_to_base_and_up_again(fresh_db: Database) -> None:
-    command.downgrade(alembic_config(fresh_db.engine), "base")
+    downgrade(fresh_db.engine, "base")
     assert set(inspect(fresh_db.engine).get_table_names()) == {"alembic_version"}
     upgrade(fresh_db.engine)
     assert current_revision(fresh_db.engine) == head_revision()

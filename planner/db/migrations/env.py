@@ -1,9 +1,15 @@
-"""Alembic environment: the engine comes from the caller (``planner.db.migrate``)."""
+"""Alembic environment: the connection, inside its transaction, comes from the caller.
+
+:func:`planner.db.migrate.upgrade` opens one transaction for the whole upgrade (and
+the data loaded with it) and hands its connection over; nothing here commits.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
-from sqlalchemy import Engine
+from sqlalchemy import Connection
 
 from planner.db.records import Base
 
@@ -11,16 +17,25 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    engine = context.config.attributes.get("engine")
-    if not isinstance(engine, Engine):
+    connection = context.config.attributes.get("connection")
+    if not isinstance(connection, Connection) or not connection.in_transaction():
         raise RuntimeError("run migrations through planner.db.migrate.upgrade(engine)")
-    with engine.begin() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-        )
-        context.run_migrations()
+    on_step = context.config.attributes.get("on_step")
+
+    def applied(*, step: Any, **_kwargs: Any) -> None:
+        if on_step is not None:
+            on_step(str(step.up_revision_id))
+
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        # SQLite's Alembic implementation says DDL is not transactional; on the
+        # migration engine it is (BEGIN IMMEDIATE, driver transactions off).
+        transactional_ddl=True,
+        on_version_apply=applied,
+    )
+    context.run_migrations()
 
 
 run_migrations_online()
