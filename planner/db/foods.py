@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from planner.core.foods import Food, FoodGroup, FoodHit, FoodRef, Portion, nutrient_map
 from planner.core.nutrients import NUTRIENT_KEYS
+from planner.db.ids import lock_food_imports, new_food_ids
 from planner.db.records import FoodGroupRecord, FoodRecord, MetaRecord, PortionRecord
 
 #: ``progress(done, total)``; called from whatever thread does the work.
@@ -271,6 +272,7 @@ class FoodRepository:
         the transaction: a failure part-way leaves nothing behind once it rolls back.
         Returns the number of foods written.
         """
+        lock_food_imports(self.session)
         for group in groups:
             self.session.merge(FoodGroupRecord(code=group.code, name=group.name))
         self.session.flush()
@@ -283,7 +285,10 @@ class FoodRepository:
                 )
             )
         }
-        next_id = int(self.session.scalar(select(func.max(FoodRecord.id))) or 0) + 1
+        new_ids = iter(new_food_ids(
+            self.session,
+            sum((f.ref.source, f.ref.source_id) not in existing for f in foods),
+        ))
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         portions: list[dict[str, Any]] = []
@@ -298,8 +303,7 @@ class FoodRepository:
                 **{key: food.nutrients.get(key) for key in NUTRIENT_KEYS},
             }
             if food_id is None:
-                food_id = next_id
-                next_id += 1
+                food_id = next(new_ids)
                 inserts.append({"id": food_id, **row})
             else:
                 updates.append({"food_id": food_id, **row})

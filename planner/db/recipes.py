@@ -32,6 +32,7 @@ from planner.core.recipes import (
     RecipeError,
     RecipeNutrients,
 )
+from planner.db.ids import new_food_ids, uses_sequences
 from planner.db.records import (
     EntryRecord,
     FoodRecord,
@@ -410,8 +411,14 @@ class RecipeRepository:
 
     def _next_id(self) -> int:
         """The next food id, never one a deleted recipe had: a reference the window or a
-        file still holds must not come to mean another recipe."""
-        largest = int(self.session.scalar(select(func.max(_food.c.id))) or 0)
+        file still holds must not come to mean another recipe.
+
+        PostgreSQL's sequence never gives an id twice. SQLite reuses the largest id
+        once it is deleted, so the largest recipe id ever given is kept in ``meta``.
+        """
+        if uses_sequences(self.session):
+            return new_food_ids(self.session, 1)[0]
+        largest = new_food_ids(self.session, 1)[0] - 1
         last = self.session.scalar(
             select(MetaRecord.value).where(MetaRecord.key == LAST_RECIPE_ID_KEY))
         food_id = max(largest, int(last or 0)) + 1

@@ -25,30 +25,30 @@ class FoodService:
     def search(
         self, text: str, *, group: str | None = None, limit: int = DEFAULT_LIMIT
     ) -> list[FoodHit]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return FoodRepository(session).search(text, group=group, limit=limit)
 
     def get(self, ref: FoodRef | str) -> Food:
         """The food at ``ref`` (``usda:11457`` or a :class:`FoodRef`) with its portions."""
         if isinstance(ref, str):
             ref = FoodRef.parse(ref)
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             food = FoodRepository(session).get(ref)
         if food is None:
             raise FoodNotFoundError(ref)
         return food
 
     def get_many(self, refs: list[FoodRef]) -> dict[FoodRef, Food]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return FoodRepository(session).get_many(refs)
 
     def groups(self) -> list[FoodGroup]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return FoodRepository(session).groups()
 
     def count(self) -> int:
         """Foods in the database; recipes (the user's dishes, also foods) are not counted."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             repository = FoodRepository(session)
             return repository.count() - repository.count(RECIPE_SOURCE)
 
@@ -59,7 +59,7 @@ class FoodService:
         the write is one transaction: a bad file changes nothing.
         """
         release = read_release(Path(directory))
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = FoodRepository(session)
             written = repository.store_foods(release.foods, release.groups, progress)
             repository.set_meta(DATASET_META_KEY, f"import:{len(release.foods)}")

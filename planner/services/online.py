@@ -224,7 +224,7 @@ class OnlineService:
         if self.db is None:
             raise NoDatabaseError("importing a food needs a database")
         food = self.lookup(ref)
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = FoodRepository(session)
             if food.group_code is not None and food.group_code not in {
                 group.code for group in repository.groups()

@@ -73,11 +73,11 @@ class PlanService:
     # -- reading -------------------------------------------------------------------
 
     def list(self) -> list[PlanSummary]:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return PlanRepository(session).list()
 
     def get(self, plan_id: int) -> SavedPlan:
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             repository = PlanRepository(session)
             # The revision first: a save landing between the two reads then pairs the newer
             # plan with the older revision, and this window's next save is refused as a
@@ -87,18 +87,18 @@ class PlanService:
 
     def foods_for(self, plan: Plan) -> dict[FoodRef, Food]:
         refs = {entry.food for day in plan.days for entry in day.entries}
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return FoodRepository(session).get_many(refs)
 
     # -- writing -------------------------------------------------------------------
 
     def create(self, plan: Plan) -> SavedPlan:
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             plan_id = PlanRepository(session).create(plan)
         return self.get(plan_id)
 
     def delete(self, plan_id: int) -> None:
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             PlanRepository(session).delete(plan_id)
 
     def save(self, saved: SavedPlan, new: Plan) -> SavedPlan:
@@ -112,7 +112,7 @@ class PlanService:
         new_dates = {day.date for day in new.days}
         changed = [day for day in new.days if old_days.get(day.date) != _day_content(day)]
         removed = [date for date in old_days if date not in new_dates]
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = PlanRepository(session)
             revision = repository.bump_revision(saved.id, saved.revision)
             if (old.name, old.profile) != (new.name, new.profile):
@@ -127,7 +127,7 @@ class PlanService:
 
     def load_file_text(self, text: str) -> LoadedPlan:
         """Parse a ``planner.plan/1`` file against the database's foods (nothing stored)."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             repository = FoodRepository(session)
             cache: dict[FoodRef, Food | None] = {}
 
@@ -146,18 +146,30 @@ class PlanService:
         broken recipe in it, stores nothing.
         """
         loaded = self.load_file_text(text)
-        return self._store_loaded(loaded, loaded.plan)
+        saved = self._store_loaded(loaded, loaded.plan)
+        assert saved is not None
+        return saved
 
-    def _store_loaded(self, loaded: LoadedPlan, plan: Plan) -> SavedPlan:
-        with self.db.sessions.begin() as session:
+    def _store_loaded(
+        self, loaded: LoadedPlan, plan: Plan, *, unless_any_plan: bool = False
+    ) -> SavedPlan | None:
+        """Store ``plan`` with the file's recipes; with ``unless_any_plan`` only into a
+        database without plans (decided inside the writing transaction)."""
+        with self.db.writing() as session:
+            repository = PlanRepository(session)
+            if unless_any_plan and repository.list():
+                return None  # another planner starting at the same moment was quicker
             imported = store_recipes(session, loaded.recipes)
-            plan_id = PlanRepository(session).create(remap_plan(plan, imported.refs))
+            plan_id = repository.create(remap_plan(plan, imported.refs))
         return self.get(plan_id)
 
     def export_text(self, plan_id: int) -> str:
-        """The stored plan as a file, with every recipe it uses (and the recipes in those)."""
-        plan = self.get(plan_id).plan
-        with self.db.sessions() as session:
+        """The stored plan as a file, with every recipe it uses (and the recipes in those).
+
+        One snapshot: the plan and its recipes as they were at one moment.
+        """
+        with self.db.reading() as session:
+            plan = PlanRepository(session).get(plan_id)
             recipes = plan_recipes(session, plan)
         return dump_plan(plan, recipes=sort_recipes(recipes.values()))
 
@@ -170,19 +182,25 @@ class PlanService:
         a new user sees the central warning, and how to fix it, at once. Its recipes are
         sample recipes: stored ones with the same content are reused.
         """
+        saved = self._store_demo(today, unless_any_plan=False)
+        assert saved is not None
+        return saved
+
+    def ensure_demo(self, today: dt.date) -> SavedPlan | None:
+        """Create the sample recipes and the demo week when the database has no plan at
+        all (first start); two planners starting at once make one demo week."""
+        if self.list():
+            return None
+        RecipeService(self.db).ensure_samples()
+        return self._store_demo(today, unless_any_plan=True)
+
+    def _store_demo(self, today: dt.date, *, unless_any_plan: bool) -> SavedPlan | None:
         loaded = self.load_file_text(paths.read_shipped_text("demo_week.json"))
         plan = loaded.plan
         shift = (today - dt.timedelta(days=today.weekday())) - plan.days[0].date
         days = tuple(Day(day.date + shift, day.meals) for day in plan.days)
-        return self._store_loaded(loaded, Plan(plan.profile, days, plan.supplements, plan.name))
-
-    def ensure_demo(self, today: dt.date) -> SavedPlan | None:
-        """Create the sample recipes and the demo week when the database has no plan at
-        all (first start)."""
-        if self.list():
-            return None
-        RecipeService(self.db).ensure_samples()
-        return self.create_demo(today)
+        moved = Plan(plan.profile, days, plan.supplements, plan.name)
+        return self._store_loaded(loaded, moved, unless_any_plan=unless_any_plan)
 
     # -- analysis ------------------------------------------------------------------
 

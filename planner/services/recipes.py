@@ -249,13 +249,13 @@ class RecipeService:
 
     def list(self) -> builtins.list[RecipeSummary]:
         """Every recipe, by name, with its stored values per 100 g and coverage."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return RecipeRepository(session).summaries()
 
     def get(self, ref: FoodRef | str) -> SavedRecipe:
         """The recipe at ``ref`` (``recipe:12``) with its nutrients, computed afresh."""
         ref = FoodRef.parse(ref) if isinstance(ref, str) else ref
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             book = book_for(session, refs=[ref])
         recipe = book.recipes.get(ref)
         if recipe is None:
@@ -270,14 +270,14 @@ class RecipeService:
         Raises :class:`RecipeError` naming the ingredient for an unknown food, a unit the
         food lacks, or a recipe inside that contains this one.
         """
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             book = book_for(session, [recipe])
         return book.nutrients(recipe)
 
     def uses(self, ref: FoodRef | str) -> RecipeUses:
         """Where the recipe is used: plan entries (plan, date, meal) and other recipes."""
         ref = FoodRef.parse(ref) if isinstance(ref, str) else ref
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             repository = RecipeRepository(session)
             if repository.food_id(ref) is None:
                 raise RecipeNotFoundError(ref)
@@ -298,7 +298,7 @@ class RecipeService:
     def _store(self, recipe: Recipe, food_id: int | None) -> SavedRecipe:
         draft = replace(recipe, ref=None)
         check_recipe(draft)
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             book = book_for(session, [draft])
             nutrients = book.nutrients(draft)
             ref = RecipeRepository(session).create(draft, nutrients, food_id=food_id)
@@ -315,7 +315,7 @@ class RecipeService:
         if recipe.ref is None:
             raise RecipeError("the recipe is not stored yet; create it", recipe.label)
         check_recipe(recipe)
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = RecipeRepository(session)
             food_id = repository.food_id(recipe.ref)
             if food_id is None:
@@ -341,7 +341,7 @@ class RecipeService:
         recipe that uses it; nothing is deleted then.
         """
         ref = FoodRef.parse(ref) if isinstance(ref, str) else ref
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = RecipeRepository(session)
             recipe = repository.get(ref)
             if recipe is None:
@@ -355,27 +355,27 @@ class RecipeService:
     def recompute(self, refs: Iterable[FoodRef]) -> tuple[FoodRef, ...]:
         """Recompute every recipe containing the foods at ``refs`` (after those foods
         changed, e.g. a new USDA release or a refreshed online food); returns them."""
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             return recompute_dependents(session, builtins.list(refs))
 
     # -- files ---------------------------------------------------------------------
 
     def load_text(self, text: str) -> LoadedRecipes:
         """Parse a ``planner.recipes/1`` file against the database (nothing stored)."""
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             repository = FoodRepository(session)
             return load_recipes(text, repository.get)
 
     def import_text(self, text: str) -> ImportedRecipes:
         """Store the recipes of a ``planner.recipes/1`` file; a broken file stores nothing."""
         loaded = self.load_text(text)
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             return store_recipes(session, loaded.recipes)
 
     def export_text(self, refs: Iterable[FoodRef | str]) -> str:
         """The recipes at ``refs``, with every recipe inside them, as a recipes file."""
         wanted = [FoodRef.parse(ref) if isinstance(ref, str) else ref for ref in refs]
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             recipes = RecipeRepository(session).closure(wanted)
         for ref in wanted:
             if ref not in recipes:
@@ -390,11 +390,11 @@ class RecipeService:
         Returns the references created; after the first call (even if the user then
         deletes a sample) nothing is created again.
         """
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             if FoodRepository(session).meta(SAMPLES_META_KEY) is not None:
                 return ()
         loaded = self.load_text(paths.read_shipped_text(SAMPLES_FILE))
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             foods = FoodRepository(session)
             if foods.meta(SAMPLES_META_KEY) is not None:
                 return ()  # another process was quicker

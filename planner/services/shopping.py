@@ -182,7 +182,7 @@ class ShoppingService:
         uses_recipes = any(entry.food.source == RECIPE_SOURCE
                            for day in part.days for entry in day.entries)
         if plan_id is not None or foods is None or uses_recipes:
-            with self.db.sessions() as session:
+            with self.db.reading() as session:
                 if plan_id is not None and start is not None and end is not None:
                     stored = ShoppingListRepository(session).get(plan_id, start, end)
                 if foods is None:
@@ -204,14 +204,14 @@ class ShoppingService:
     def stored(self, plan_id: int, start: dt.date, end: dt.date) -> StoredList | None:
         """The stored ticks, items and options of a list; ``None`` if it was never touched."""
         _check_range(start, end)
-        with self.db.sessions() as session:
+        with self.db.reading() as session:
             return ShoppingListRepository(session).get(plan_id, start, end)
 
     def set_checked(self, plan_id: int, start: dt.date, end: dt.date, key: str,
                     checked: bool = True) -> None:
         """Tick (or untick) the item ``key`` (:attr:`ShoppingItem.key`) of the list."""
         _check_range(start, end)
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = ShoppingListRepository(session)
             stored = repository.for_update(plan_id, start, end)
             keys = stored.checked | {key} if checked else stored.checked - {key}
@@ -232,7 +232,7 @@ class ShoppingService:
             raise ValueError(f"unknown aisle {aisle!r}; aisles: {', '.join(aisles.order)}")
         extra = ExtraItem(" ".join(name.split()), quantity.strip(), aisle, note.strip())
         item = extra.item()  # checks the name
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = ShoppingListRepository(session)
             stored = repository.for_update(plan_id, start, end)
             extras = [e for e in stored.extras if e.key != item.key]
@@ -245,7 +245,7 @@ class ShoppingService:
     def remove_extra(self, plan_id: int, start: dt.date, end: dt.date, key: str) -> bool:
         """Remove the hand-added item ``key`` (and its tick); False if there was none."""
         _check_range(start, end)
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = ShoppingListRepository(session)
             stored = repository.for_update(plan_id, start, end)
             extras = tuple(e for e in stored.extras if e.key != key)
@@ -264,7 +264,7 @@ class ShoppingService:
         if not 0 < factor <= MAX_FACTOR:
             raise ValueError(f"the household factor must be more than 0 and at most "
                              f"{MAX_FACTOR:g}, got {factor!r}")
-        with self.db.sessions.begin() as session:
+        with self.db.writing() as session:
             repository = ShoppingListRepository(session)
             stored = repository.for_update(plan_id, start, end)
             if (stored.factor, stored.units) != (factor, units):
@@ -293,7 +293,7 @@ class ShoppingService:
         """The analysis of the days of ``plan`` from ``start`` to ``end`` alone."""
         part = plan_between(plan, start, end)
         if foods is None:
-            with self.db.sessions() as session:
+            with self.db.reading() as session:
                 foods = _foods_of(session, part)
         return analyze(part, foods, plan.profile.targets(dri_tables()), self.settings)
 
@@ -304,7 +304,7 @@ class ShoppingService:
         if fmt not in PLAN_FORMATS:
             raise ValueError(f"unknown format {fmt!r}; formats: {', '.join(PLAN_FORMATS)}")
         if foods is None:
-            with self.db.sessions() as session:
+            with self.db.reading() as session:
                 foods = _foods_of(session, plan_between(plan, start, end))
         analysis = self.analyze_range(plan, foods, start, end)
         title = plan_title(plan)

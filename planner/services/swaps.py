@@ -58,7 +58,7 @@ class SwapService:
         """The swap index, built on first use (safe to call from a worker thread)."""
         with self._lock:
             if self._index is None:
-                with self.db.sessions() as session:
+                with self.db.reading() as session:
                     foods = FoodRepository(session).all_foods()
                 self._index = SwapIndex.build(foods, swap_groups())
             return self._index
