@@ -18,7 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -76,10 +76,8 @@ class Starter:
         assert started == "started"
         if kill_after is not None:
             time.sleep(kill_after)
-            try:
+            with suppress(ProcessLookupError):  # it finished first
                 os.kill(int(pid), 9)
-            except ProcessLookupError:
-                pass  # it finished first
         ended, ended_pid, code = self._line().split()
         assert (ended, ended_pid) == ("ended", pid)
         return int(code)

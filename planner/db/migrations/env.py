@@ -6,9 +6,11 @@ the data loaded with it) and hands its connection over; nothing here commits.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from alembic import context
+from alembic.runtime.migration import MigrationContext, MigrationInfo
 from sqlalchemy import Connection
 
 from planner.db.records import Base
@@ -22,7 +24,11 @@ def run_migrations_online() -> None:
         raise RuntimeError("run migrations through planner.db.migrate.upgrade(engine)")
     on_step = context.config.attributes.get("on_step")
 
-    def applied(*, step: Any, **_kwargs: Any) -> None:
+    def applied(
+        ctx: MigrationContext, step: MigrationInfo, heads: Collection[Any],
+        run_args: Mapping[str, Any],
+    ) -> None:
+        # Alembic passes these by name, after each migration, inside the transaction.
         if on_step is not None:
             on_step(str(step.up_revision_id))
 
