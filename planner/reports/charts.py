@@ -58,6 +58,7 @@ __all__ = [
     "SourcesChart",
     "WeekChart",
     "chart_class",
+    "figure_bytes",
     "image_format",
     "render_all_charts",
     "render_chart",
@@ -822,6 +823,13 @@ def _save(figure: Figure, target: Path | str | io.BytesIO, fmt: ImageFormat,
 def save_figure(figure: Figure, path: Path | str, *, dpi: float | None = None) -> None:
     """Write ``figure`` to ``path`` as PNG or SVG, chosen by the suffix."""
     _save(figure, path, image_format(path), dpi)
+
+
+def figure_bytes(figure: Figure, fmt: ImageFormat, *, dpi: float | None = None) -> bytes:
+    """``figure`` as the bytes of a PNG or SVG file (what :func:`save_figure` writes)."""
+    buffer = io.BytesIO()
+    _save(figure, buffer, fmt, dpi)
+    return buffer.getvalue()
 
 
 def render_chart(

@@ -48,9 +48,10 @@ from planner.reports.charts import (
     ChartKind,
     ChartStyle,
     chart_class,
+    figure_bytes,
     image_format,
-    save_figure,
 )
+from planner.services.outputs import write_output
 from planner.ui.totals_panel import signal_color
 
 __all__ = ["SAVE_DPI", "ChartsView", "chart_style"]
@@ -214,7 +215,9 @@ class ChartsView(QWidget):
         target = Path(path)
         fmt = image_format(target)
         chart = self.chart(kind)
-        save_figure(chart.figure, target, dpi=SAVE_DPI if fmt == "png" else None)
+        data = figure_bytes(chart.figure, fmt, dpi=SAVE_DPI if fmt == "png" else None)
+        # The save dialog asked before replacing a file; the database never is.
+        write_output(target, data, force=True)
         # Saving renders the figure at another resolution; the screen gets its own again.
         self.canvases[kind or self.current_chart()].draw_idle()
         return target

@@ -39,6 +39,7 @@ from planner.services.backups import BackupError, BackupService
 from planner.services.database import Database, open_database
 from planner.services.foods import FoodService
 from planner.services.health import Choice, DatabaseProblem, check_database, diagnose, set_aside
+from planner.services.outputs import write_output
 from planner.services.plans import PlanService, dri_tables
 from planner.services.recipes import RecipeService
 from planner.services.shopping import ShoppingService
@@ -921,7 +922,8 @@ class MainWindow(QMainWindow):
             if not path:
                 return False
         try:
-            Path(path).write_text(self.plans.export_text(self.document.plan_id), encoding="utf-8")
+            # The save dialog asked before replacing a file; the database never is.
+            write_output(path, self.plans.export_text(self.document.plan_id), force=True)
         except OSError as exc:
             QMessageBox.warning(self, "Export plan", f"The file could not be written:\n\n{exc}")
             return False

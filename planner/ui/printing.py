@@ -7,6 +7,10 @@ with a small footer (the page's title and "page 2 of 3"). :func:`html_to_pdf` do
 on a ``QPdfWriter`` (A4, 15 mm margins), :func:`print_html` on a ``QPrinter`` (a real
 one from the print dialog, or a PDF file), :func:`print_preview` in Qt's preview dialog.
 
+Every PDF file goes through :func:`planner.services.outputs.write_output` (the page is
+painted in memory or in a temporary file first): never over the database or a backup,
+and a failed or interrupted write leaves the old file whole.
+
 Qt's own ``QTextDocument.print_`` adds a fixed 2 cm frame inside the printer's margins
 and bare page numbers; painting the pages here keeps the margins the page layout says.
 
@@ -24,11 +28,12 @@ from __future__ import annotations
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -38,6 +43,7 @@ from PySide6.QtGui import (
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
+    QPaintEngine,
     QPainter,
     QPalette,
     QPdfWriter,
@@ -46,12 +52,15 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
+from planner.services.outputs import check_output, write_output
+
 __all__ = [
     "MARGINS_MM",
     "PrintError",
     "ensure_gui_app",
     "html_to_pdf",
     "paint_html",
+    "pdf_bytes",
     "preview_dialog",
     "print_html",
     "print_preview",
@@ -165,7 +174,35 @@ def paint_html(html: str, device: QPagedPaintDevice, *,
     images the page names, by name.
     """
     ensure_gui_app()
-    return _paint(_document(html, images), device)
+    target = _pdf_file_of(device)
+    if target is None:
+        return _paint(_document(html, images), device)
+    # A PDF printer (the print dialog's "Print to file", which asked before replacing a
+    # file): Qt would write the file in place, so paint a temporary one and hand its bytes
+    # to write_output, which never replaces the database and never leaves half a file.
+    printer = cast(QPrinter, device)
+    check_output(target, force=True)
+    with tempfile.TemporaryDirectory(prefix="planner-print-") as folder:
+        printer.setOutputFileName(os.path.join(folder, "page.pdf"))
+        try:
+            count = _paint(_document(html, images), printer)
+        finally:
+            printer.setOutputFileName(target)
+        data = Path(folder, "page.pdf").read_bytes()
+    write_output(target, data, force=True)
+    return count
+
+
+def _pdf_file_of(device: QPagedPaintDevice) -> str | None:
+    """The file a PDF printer writes (not while it paints a print preview), else None."""
+    if not isinstance(device, QPrinter):
+        return None
+    if device.outputFormat() != QPrinter.OutputFormat.PdfFormat or not device.outputFileName():
+        return None
+    engine = device.paintEngine()
+    if engine is None or engine.type() != QPaintEngine.Type.Pdf:
+        return None  # the preview paints on its own (picture) engine
+    return device.outputFileName()
 
 
 def _paint(document: QTextDocument, device: QPagedPaintDevice) -> int:
@@ -229,29 +266,45 @@ def _page_layout(page_size: QPageSize.PageSizeId) -> QPageLayout:
                        QPageLayout.Unit.Millimeter)
 
 
-def html_to_pdf(html: str, path: str | os.PathLike[str], *,
-                page_size: QPageSize.PageSizeId = QPageSize.PageSizeId.A4,
-                images: Mapping[str, bytes] | None = None) -> None:
-    """Write ``html`` as a PDF file at ``path`` (A4 by default, 15 mm margins).
-
-    ``images`` are the images the page names, by name. Raises :class:`PrintError` (an
-    ``OSError``) when the file cannot be written or an image cannot be read.
-    """
+def pdf_bytes(html: str, *, page_size: QPageSize.PageSizeId = QPageSize.PageSizeId.A4,
+              images: Mapping[str, bytes] | None = None) -> bytes:
+    """``html`` as the bytes of a PDF file (A4 by default, 15 mm margins), in memory."""
     ensure_gui_app()
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise PrintError(f"{target}: the folder {target.parent} does not exist")
-    writer = QPdfWriter(str(target))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
     writer.setPageLayout(_page_layout(page_size))
     writer.setCreator("planner")
     document = _document(html, images)
     title = _title(document)
     if title:
         writer.setTitle(title)
+    _paint(document, writer)
+    del writer  # finishes the file in the buffer
+    buffer.close()
+    return bytes(buffer.data().data())
+
+
+def html_to_pdf(html: str, path: str | os.PathLike[str], *,
+                page_size: QPageSize.PageSizeId = QPageSize.PageSizeId.A4,
+                images: Mapping[str, bytes] | None = None, force: bool = False) -> None:
+    """Write ``html`` as a PDF file at ``path`` (A4 by default, 15 mm margins).
+
+    The file goes through :func:`planner.services.outputs.write_output`: never over the
+    database or a backup, over another existing file only with ``force``, and whole or
+    not at all. ``images`` are the images the page names, by name. Raises an
+    ``OSError`` (:class:`PrintError`, or :class:`~planner.services.outputs.OutputError`)
+    when the file cannot be written or an image cannot be read.
+    """
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise PrintError(f"{target}: the folder {target.parent} does not exist")
+    check_output(target, force=force)  # before the work: a refusal comes at once
     try:
-        _paint(document, writer)
+        data = pdf_bytes(html, page_size=page_size, images=images)
     except PrintError as error:
         raise PrintError(f"{target}: {error}") from None
+    write_output(target, data, force=force)
 
 
 def print_html(html: str, printer: QPrinter, *,

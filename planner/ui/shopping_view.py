@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.shopping import Aisles, ShoppingItem, ShoppingList, Units
 from planner.reports.shopping import nutrition_sentence, range_text
+from planner.services.outputs import write_output
 from planner.services.shopping import ExportFormat, ShoppingService
 from planner.ui.day_view import tool_button
 from planner.ui.document import PlanDocument
@@ -829,11 +830,12 @@ class ShoppingView(QWidget):
             self._fail(f"{target.name}: give the file a .pdf, .csv, .md or .txt name")
             return False
         try:
+            # The save dialog asked before replacing a file; the database never is.
             if fmt == "pdf":
-                html_to_pdf(self.html(), target)
+                html_to_pdf(self.html(), target, force=True)
             else:
                 text = self.service.export(sl, _export_format(fmt), title=self.title)
-                target.write_text(text, encoding="utf-8", newline="")
+                write_output(target, text, force=True)
         except (OSError, ValueError) as exc:
             self._fail(f"The list could not be exported: {exc}")
             return False

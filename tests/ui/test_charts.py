@@ -30,6 +30,7 @@ from planner.reports.charts import (
     SourcesChart,
     WeekChart,
 )
+from planner.services.outputs import ProtectedFileError
 from planner.ui.charts import ChartsView, chart_style
 from planner.ui.document import PlanDocument
 
@@ -332,3 +333,17 @@ def test_screenshots(qtbot: QtBot, view: ChartsView, kind: str, tmp_path: Path) 
     if kind in ("sources", "shares"):
         view.set_scope("week")
         save_shot(view, f"chart_{kind}_week.png", tmp_path)
+
+
+def test_save_never_replaces_the_database(view: ChartsView, isolated_paths: Path,
+                                          tmp_path: Path) -> None:
+    live = isolated_paths / "planner.sqlite3"
+    before = live.read_bytes()
+    link = tmp_path / "week.png"
+    link.symlink_to(live)
+    with pytest.raises(ProtectedFileError, match="the planner database"):
+        view.save(link)
+    assert live.read_bytes() == before and link.is_symlink()
+    mine = tmp_path / "old.svg"
+    mine.write_text("<svg/>", encoding="utf-8")
+    assert view.save(mine).read_text(encoding="utf-8") != "<svg/>"  # the dialog asked

@@ -135,6 +135,17 @@ def test_import_export_round_trip(qtbot, window, tmp_path) -> None:
     assert window.document.plan.days[0].date == dt.date(2026, 11, 23)
 
 
+def test_export_never_replaces_the_database(qtbot, window, isolated_paths) -> None:
+    live = isolated_paths / "planner.sqlite3"
+    size = live.stat().st_size
+    texts: list[str] = []
+    answer_next_dialog(texts)
+    assert not window.export_plan(str(live))
+    assert texts and f"will not write to {live}: it is the planner database" in texts[0]
+    assert live.stat().st_size == size
+    assert len(window.plans.list()) == 1
+
+
 def test_broken_plan_file_gives_a_message_and_changes_nothing(qtbot, window, tmp_path) -> None:
     broken = tmp_path / "broken.json"
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))

@@ -19,6 +19,7 @@ from PySide6.QtPrintSupport import QPrinter
 from planner.core.foods import FoodRef
 from planner.core.plan import Day, Entry, Meal, Plan
 from planner.services.database import Database
+from planner.services.outputs import OutputExistsError, ProtectedFileError
 from planner.services.shopping import ShoppingService
 from planner.ui.printing import (
     MARGINS_MM,
@@ -179,3 +180,43 @@ def test_the_shopping_list_pdf_contains_every_item(qapp, db: Database, tmp_path:
     for item in sl.items:
         assert item.display in text, item.display
     assert "This list supplies" in text
+
+
+def test_a_pdf_never_replaces_the_database_and_needs_force_over_a_file(
+    qapp, db_path: Path, tmp_path: Path
+) -> None:
+    before = db_path.read_bytes()
+    for force in (False, True):
+        with pytest.raises(ProtectedFileError, match="the planner database"):
+            html_to_pdf(page("<p>x</p>"), db_path, force=force)
+    assert db_path.read_bytes() == before
+
+    mine = tmp_path / "mine.pdf"
+    mine.write_bytes(b"my own PDF")
+    with pytest.raises(OutputExistsError):
+        html_to_pdf(page("<p>x</p>"), mine)
+    assert mine.read_bytes() == b"my own PDF"
+    html_to_pdf(page("<p>Replaced</p>"), mine, force=True)
+    assert "Replaced" in pdf_text(mine)
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_a_pdf_printer_goes_through_write_output(qapp, db_path: Path, tmp_path: Path) -> None:
+    """Print to file: the dialog asked before replacing a file, never the database."""
+    link = tmp_path / "printed.pdf"
+    link.symlink_to(db_path)
+    before = db_path.read_bytes()
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(link))
+    with pytest.raises(ProtectedFileError):
+        print_html(page("<p>Printed</p>"), printer)
+    assert db_path.read_bytes() == before
+
+    target = tmp_path / "old.pdf"
+    target.write_bytes(b"the old printout")
+    printer.setOutputFileName(str(target))
+    print_html(page("<p>Printed again</p>"), printer)
+    assert "Printed again" in pdf_text(target)
+    assert printer.outputFileName() == str(target)
+    assert not list(tmp_path.glob(".*.partial"))

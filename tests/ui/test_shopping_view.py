@@ -358,3 +358,21 @@ def test_a_hidden_list_catches_up_when_shown(qtbot, view, demo_document) -> None
     qtbot.waitExposed(view)
     after = {item.key: item.grams for _aisle, items in view.model.groups for item in items}
     assert after["usda:11457"] == 100
+
+
+def test_export_never_replaces_the_database(view: ShoppingView, isolated_paths: Path,
+                                            tmp_path: Path) -> None:
+    live = isolated_paths / "planner.sqlite3"
+    before = live.read_bytes()
+    for fmt in ("pdf", "csv"):
+        assert not view.export_to(live, fmt)
+        assert view.last_error.startswith(
+            f"The list could not be exported: will not write to {live}: it is the planner "
+            "database"
+        )
+    assert live.read_bytes() == before
+    # Another file: the save dialog has asked before replacing it.
+    mine = tmp_path / "list.md"
+    mine.write_text("my old list", encoding="utf-8")
+    assert view.export_to(mine)
+    assert "- [ ] 18 slices white bread (522 g)" in mine.read_text("utf-8")
