@@ -26,8 +26,11 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from planner.core.foods import FoodRef
+from planner.core.plan import Entry
 from planner.db.migrate import SchemaTooNewError
 from planner.services.database import Database
 from planner.services.health import (
@@ -406,6 +409,46 @@ def test_diagnose_a_save_blocked_by_another_writer(
 
     assert problem is not None
     assert (problem.kind, problem.detail) == (ProblemKind.LOCKED, "database is locked")
+
+
+def test_diagnose_a_save_on_a_full_disk(db_path: Path) -> None:
+    db = Database.open(url_of(db_path))
+    try:
+        plans = PlanService(db)
+        demo = plans.create_demo(MONDAY)
+
+        # SQLite's own "disk is full": the file may not grow by a single page.
+        @event.listens_for(db.engine, "connect")
+        def _no_room(dbapi_connection: object, _record: object) -> None:
+            cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+            pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+            cursor.execute(f"PRAGMA max_page_count = {pages}")
+            cursor.close()
+
+        db.engine.dispose()
+        bigger = demo.plan
+        for day in demo.plan.days:
+            for _ in range(40):
+                day = day.add_entry(0, Entry(FoodRef("usda-sr28", "11457"), 30, "g"))
+            bigger = bigger.with_day(day)
+        with pytest.raises(OperationalError) as error:
+            plans.save(demo, bigger)
+    finally:
+        db.close()
+
+    problem = diagnose(url_of(db_path), error.value)
+
+    assert problem is not None
+    assert problem.kind is ProblemKind.DISK_FULL
+    assert "the disk is full" in problem.message
+    assert "permissions" not in problem.message
+    assert problem.choices == (Choice.RETRY, Choice.QUIT)
+    # Nothing of the refused save was written.
+    db = Database.open(url_of(db_path))
+    try:
+        assert PlanService(db).get(demo.id).plan == demo.plan
+    finally:
+        db.close()
 
 
 def test_an_error_that_is_not_about_the_database_is_not_diagnosed(db_path: Path) -> None:
