@@ -3,6 +3,9 @@
 Every command takes ``--json`` for machine-readable output. Errors a user can cause
 (a bad reference, a broken file, an unusable database) go to stderr as one line with a
 non-zero exit status, never as a traceback.
+
+Every ``-o FILE`` goes through :mod:`planner.services.outputs` (never over the database
+or a backup; over another file only with ``--force``; whole or not at all).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from planner.services.backups import BackupError, BackupInfo, BackupService
 from planner.services.database import Database, open_database
 from planner.services.foods import FoodNotFoundError, FoodService
 from planner.services.health import DatabaseProblem, ProblemKind
+from planner.services.outputs import check_output, write_output
 from planner.sources.food_dataset import DatasetError
 from planner.sources.http import OnlineError
 from planner.sources.usda_sr import UsdaFormatError
@@ -238,9 +242,10 @@ def cmd_import_plan(ctx: Context) -> int:
 def cmd_export_plan(ctx: Context) -> int:
     from planner.services.plans import PlanService
 
+    _check_output(ctx)
     text = PlanService(ctx.db).export_text(ctx.args.plan_id)
     if ctx.args.output:
-        Path(ctx.args.output).write_text(text, encoding="utf-8")
+        write_output(ctx.args.output, text, force=ctx.args.force)
     else:
         ctx.out.write(text)
     return EXIT_OK
@@ -431,9 +436,10 @@ def cmd_recipes_import(ctx: Context) -> int:
 def cmd_recipes_export(ctx: Context) -> int:
     from planner.services.recipes import RecipeService
 
+    _check_output(ctx)
     text = RecipeService(ctx.db).export_text(ctx.args.recipes)
     if ctx.args.output:
-        Path(ctx.args.output).write_text(text, encoding="utf-8")
+        write_output(ctx.args.output, text, force=ctx.args.force)
         print(f"Wrote the recipes to {ctx.args.output}.", file=ctx.out)
     else:
         ctx.out.write(text)
@@ -497,13 +503,13 @@ def cmd_optimize(ctx: Context) -> int:
     from planner.sources.plan_file import dump_plan
 
     args = ctx.args
+    _check_output(ctx)
     loaded = PlanService(ctx.db).load_file_text(read_plan_file(args.file))
     settings = OptimizerSettings(max_changes_per_day=args.max_changes)
     result = SwapService(ctx.db).optimize(loaded.plan, dict(loaded.foods), settings)
     if args.output:
-        Path(args.output).write_text(
-            dump_plan(result.plan, recipes=loaded.recipes), encoding="utf-8"
-        )
+        write_output(args.output, dump_plan(result.plan, recipes=loaded.recipes),
+                     force=args.force)
     planned = [d for d in result.days if d.reason != "nothing planned"]
     if args.json:
         ctx.emit_json(
@@ -605,19 +611,27 @@ def _plan_and_foods(
     return loaded.plan, dict(loaded.foods), None, loaded.recipe_map
 
 
-def _write_pdf(html: str, path: str, images: Mapping[str, bytes] | None = None) -> None:
-    """Lay the page out with Qt (headless) and write it as a PDF file."""
+def _check_output(ctx: Context) -> None:
+    """Refuse a ``-o`` file that must not be written before doing the work (see
+    :mod:`planner.services.outputs`: never the database or a backup; another existing
+    file only with ``--force``)."""
+    if ctx.args.output:
+        check_output(ctx.args.output, force=ctx.args.force)
+
+
+def _write_pdf(ctx: Context, html: str, images: Mapping[str, bytes] | None = None) -> None:
+    """Lay the page out with Qt (headless) and write it as the PDF file of ``-o``."""
     try:
         from planner.ui.printing import ensure_gui_app, html_to_pdf
     except ImportError as exc:
         raise CliError(f"PDF output needs Qt (PySide6), which could not be loaded: {exc}") from None
     ensure_gui_app()
-    html_to_pdf(html, path, images=images)
+    html_to_pdf(html, ctx.args.output, images=images, force=ctx.args.force)
 
 
 def _write_output(ctx: Context, text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8", newline="")
+        write_output(output, text, force=ctx.args.force)
     else:
         ctx.out.write(text)
 
@@ -632,6 +646,7 @@ def cmd_shopping_list(ctx: Context) -> int:
     fmt = _output_format(args, (*EXPORT_FORMATS, "pdf"), "txt")
     if fmt == "pdf" and not args.output:
         raise CliError("PDF output needs a file: add -o FILE.pdf")
+    _check_output(ctx)
     plan, foods, plan_id, recipes = _plan_and_foods(ctx)
     service = ShoppingService(ctx.db)
     # A stored plan's list carries the ticks and hand-added items of its exact range.
@@ -640,7 +655,7 @@ def cmd_shopping_list(ctx: Context) -> int:
                        recipes=recipes)
     title = f"Shopping list \u2014 {plan_title(plan)}"
     if fmt == "pdf":
-        _write_pdf(service.export(sl, "html", title=title), args.output)
+        _write_pdf(ctx, service.export(sl, "html", title=title))
     else:
         text = service.export(sl, cast("ExportFormat", fmt), title=title)
         _write_output(ctx, text, args.output)
@@ -660,10 +675,11 @@ def cmd_print_plan(ctx: Context) -> int:
     fmt = _output_format(args, ("pdf", "html", "txt"), "pdf" if args.output else "txt")
     if fmt == "pdf" and not args.output:
         raise CliError("PDF output needs a file: add -o FILE.pdf")
+    _check_output(ctx)
     plan, foods, _plan_id, _recipes = _plan_and_foods(ctx)
     service = ShoppingService(ctx.db)
     if fmt == "pdf":
-        _write_pdf(service.plan_report(plan, foods, start, end, fmt="html"), args.output)
+        _write_pdf(ctx, service.plan_report(plan, foods, start, end, fmt="html"))
     else:
         report = service.plan_report(plan, foods, start, end, fmt=cast("PlanFormat", fmt))
         _write_output(ctx, report, args.output)
@@ -681,12 +697,13 @@ def cmd_report(ctx: Context) -> int:
     fmt = _output_format(args, ("pdf", "html"), "pdf" if args.output else "html")
     if fmt == "pdf" and not args.output:
         raise CliError("PDF output needs a file: add -o FILE.pdf")
+    _check_output(ctx)
     plan, foods, plan_id, _recipes = _plan_and_foods(ctx)
     # A stored plan's list carries the ticks and hand-added items of its exact range.
     stored_id = plan_id if start is not None and end is not None else None
     report = ReportService(ctx.db).weekly(plan, foods, start, end, plan_id=stored_id)
     if fmt == "pdf":
-        _write_pdf(report.html, args.output, report.images)
+        _write_pdf(ctx, report.html, report.images)
     else:
         # One file a browser shows whole: the charts go inside the page.
         _write_output(ctx, report.standalone_html(), args.output)
@@ -968,6 +985,9 @@ def _limit(text: str) -> int:
     return value
 
 
+FORCE_HELP = "replace the -o file if it exists (never the database or a backup)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="planner",
@@ -1052,6 +1072,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_plan.add_argument("plan_id", type=int, metavar="PLAN")
     export_plan.add_argument("-o", "--output", metavar="FILE", help="default: stdout")
     export_plan.set_defaults(handler=cmd_export_plan)
+    export_plan.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     swaps = commands.add_parser(
         "swaps", parents=[json_flag], help="magnesium-rich swaps for an amount of a food"
@@ -1076,6 +1097,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     optimize.add_argument("file", help="a planner.plan/1 file ('-' for stdin)")
     optimize.add_argument("-o", "--output", metavar="FILE", help="write the changed plan here")
+    optimize.add_argument("--force", action="store_true", help=FORCE_HELP)
     optimize.add_argument(
         "--max-changes", type=_changes, default=3, metavar="N", help="per day (default 3)"
     )
@@ -1103,6 +1125,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="default: from the -o suffix, else txt (pdf needs -o)")
     shopping.add_argument("-o", "--output", metavar="FILE", help="default: stdout")
     shopping.set_defaults(handler=cmd_shopping_list)
+    shopping.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     print_plan = commands.add_parser(
         "print-plan", help="the plan's days, totals and findings as PDF, HTML or text"
@@ -1112,6 +1135,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="default: from the -o suffix, else pdf with -o, txt without")
     print_plan.add_argument("-o", "--output", metavar="FILE", help="default: stdout (text)")
     print_plan.set_defaults(handler=cmd_print_plan)
+    print_plan.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     report = commands.add_parser(
         "report",
@@ -1123,6 +1147,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="default: from the -o suffix, else pdf with -o, html without")
     report.add_argument("-o", "--output", metavar="FILE", help="default: stdout (HTML)")
     report.set_defaults(handler=cmd_report)
+    report.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     plans = commands.add_parser("plans", help="list or delete stored plans")
     plan_commands = plans.add_subparsers(dest="plans_command", metavar="ACTION", required=True)
@@ -1157,6 +1182,7 @@ def build_parser() -> argparse.ArgumentParser:
                                 help="recipe references, e.g. recipe:8790")
     recipes_export.add_argument("-o", "--output", metavar="FILE", help="default: stdout")
     recipes_export.set_defaults(handler=cmd_recipes_export)
+    recipes_export.add_argument("--force", action="store_true", help=FORCE_HELP)
 
     backup = commands.add_parser("backup", help="list, make and restore database backups")
     backup_commands = backup.add_subparsers(dest="backup_command", metavar="ACTION",

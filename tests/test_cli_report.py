@@ -145,7 +145,7 @@ def test_a_stored_plan_with_its_ticks_and_items(qapp, db: Database, tmp_path: Pa
     assert "Dish soap" in text
     # The household factor chosen for this list: eggs for two.
     assert "8 large eggs (400 g)" in text and "household factor \u00d7 2" in text
-    code, _out, err = run("report", "--plan", "999", "-o", target)
+    code, _out, err = run("report", "--plan", "999", "-o", target, "--force")
     assert (code, err) == (1, "planner: there is no plan 999\n")
 
 
