@@ -5,7 +5,9 @@ Every command takes ``--json`` for machine-readable output. Errors a user can ca
 non-zero exit status, never as a traceback.
 
 Every ``-o FILE`` goes through :mod:`planner.services.outputs` (never over the database
-or a backup; over another file only with ``--force``; whole or not at all).
+or a backup; over another file only with ``--force``; whole or not at all). A command
+that changes the database makes the day's automatic backup first
+(:meth:`Context.before_writing`).
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class Context:
         self.out = out
         self.err = err
         self._db: Database | None = None
+        self._backed_up = False
 
     @property
     def db(self) -> Database:
@@ -90,6 +93,22 @@ class Context:
             self.err.flush()
 
         return report
+
+    def before_writing(self) -> None:
+        """Today's automatic backup, before the command's first change to the database.
+
+        As the window does at start: a backup when none is younger than a day (nothing
+        on PostgreSQL, whose server backs it up). A backup that cannot be made is a
+        warning on stderr, not a refusal: the change still goes ahead.
+        """
+        if self._backed_up:
+            return
+        self._backed_up = True
+        url = self._db.engine.url.render_as_string(hide_password=False) if self._db else None
+        try:
+            BackupService(url).auto_backup()
+        except (BackupError, OSError, sqlite3.Error) as exc:
+            print(f"planner: warning: today's backup could not be made: {exc}", file=self.err)
 
     def emit_json(self, value: Any) -> None:
         json.dump(value, self.out, indent=2, ensure_ascii=False)
@@ -229,7 +248,9 @@ def cmd_analyze(ctx: Context) -> int:
 def cmd_import_plan(ctx: Context) -> int:
     from planner.services.plans import PlanService
 
-    saved = PlanService(ctx.db).import_text(read_plan_file(ctx.args.file))
+    text = read_plan_file(ctx.args.file)
+    ctx.before_writing()
+    saved = PlanService(ctx.db).import_text(text)
     days = len(saved.plan.days)
     if ctx.args.json:
         ctx.emit_json({"plan": saved.id, "name": saved.plan.name, "days": days})
@@ -281,6 +302,7 @@ def cmd_plans_list(ctx: Context) -> int:
 def cmd_plans_delete(ctx: Context) -> int:
     from planner.services.plans import PlanService
 
+    ctx.before_writing()
     PlanService(ctx.db).delete(ctx.args.plan_id)
     print(f"Deleted plan {ctx.args.plan_id}.", file=ctx.out)
     return EXIT_OK
@@ -420,7 +442,9 @@ def cmd_recipes_show(ctx: Context) -> int:
 def cmd_recipes_import(ctx: Context) -> int:
     from planner.services.recipes import RecipeService
 
-    imported = RecipeService(ctx.db).import_text(read_plan_file(ctx.args.file))
+    text = read_plan_file(ctx.args.file)
+    ctx.before_writing()
+    imported = RecipeService(ctx.db).import_text(text)
     if ctx.args.json:
         ctx.emit_json({"recipes": {str(k): str(v) for k, v in imported.refs.items()},
                        "created": [str(ref) for ref in imported.created]})
@@ -739,6 +763,7 @@ def _changes(text: str) -> int:
 
 
 def cmd_import_usda(ctx: Context) -> int:
+    ctx.before_writing()
     service = FoodService(ctx.db)
     count = service.import_usda(ctx.args.directory, ctx._progress("Importing"))
     if ctx.args.json:
@@ -804,6 +829,7 @@ def cmd_online_barcode(ctx: Context) -> int:
 
 
 def cmd_online_import(ctx: Context) -> int:
+    ctx.before_writing()
     with _online_service(ctx, with_db=True) as online:
         food = online.import_food(ctx.args.food)
     if ctx.args.json:

@@ -6,7 +6,7 @@ the database or a copy of it elsewhere, the command is refused with one line and
 status 1 (the command line's status for a user's error), with or without ``--force``,
 and the file is byte-identical afterwards. Another existing file needs ``--force``.
 A real full file system (a 64 kB tmpfs in a private mount namespace) shows the full
-disk.
+disk. And the command line makes the day's automatic backup before its first change.
 
 In process through ``cli.main``, and through the console script where the promise is
 about the process (exit status, one line, no traceback).
@@ -30,13 +30,14 @@ from pathlib import Path
 import pytest
 
 from planner import cli
-from planner.services.backups import BackupService
+from planner.services.backups import AUTO, BackupService
 from planner.services.database import Database
 from planner.services.plans import PlanService
 from planner.services.recipes import RecipeService
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_WEEK = ROOT / "data" / "demo_week.json"
+LOW_MAGNESIUM_WEEK = Path(__file__).resolve().parent / "data" / "low_magnesium_week.json"
 _SCRIPT = Path(sys.executable).with_name("planner")
 PLANNER = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "planner"]
 MONDAY = dt.date(2026, 11, 23)
@@ -247,3 +248,94 @@ def test_a_full_disk_is_said_so_and_keeps_the_old_file(
         f"planner: cannot write {target}: the disk is full (in {disk})\n"
     ), result.stderr
     assert result.stdout.splitlines() == ["exit=1", "the old plan", "filler", "plan.json"]
+
+
+# -- the day's automatic backup --------------------------------------------------------------
+
+
+def test_the_first_change_of_the_day_is_backed_up_first(demo: tuple[int, str],
+                                                         db_path: Path) -> None:
+    assert BackupService().list() == []
+    code, _out, err = call("import-plan", LOW_MAGNESIUM_WEEK)
+    assert (code, err) == (0, "")
+    [made] = BackupService().list()
+    assert made.reason == AUTO
+    # Made before the change: the backup holds the database as it was.
+    assert plan_count(made.path) == 1 and plan_count(db_path) == 2
+
+    code, _out, err = call("import-plan", LOW_MAGNESIUM_WEEK)
+    assert (code, err) == (0, "")
+    code, _out, err = call("plans", "delete", str(demo[0]))
+    assert (code, err) == (0, "")
+    assert [b.name for b in BackupService().list()] == [made.name]  # not twice a day
+
+
+def test_yesterdays_backup_does_not_count_for_today(demo: tuple[int, str]) -> None:
+    yesterday = dt.datetime.now() - dt.timedelta(days=1, minutes=5)
+    old = BackupService().create(AUTO, yesterday)
+    code, _out, err = call("plans", "delete", str(demo[0]))
+    assert (code, err) == (0, "")
+    backups = BackupService().list()
+    assert len(backups) == 2 and backups[1].path == old.path
+    assert backups[0].plan_count == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["import-plan", str(LOW_MAGNESIUM_WEEK)],
+        ["recipes", "import", str(ROOT / "data" / "recipes.json")],
+        ["import-usda", "/nonexistent/sr28"],
+    ],
+    ids=["import-plan", "recipes import", "import-usda"],
+)
+def test_every_command_that_writes_backs_up_first(argv: list[str],
+                                                   demo: tuple[int, str]) -> None:
+    call(*argv)
+    assert len(BackupService().list()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plans", "list"],
+        ["analyze", str(DEMO_WEEK)],
+        ["foods", "search", "spinach raw"],
+        ["recipes", "list"],
+        ["swaps", "usda:20045"],
+        ["optimize", str(DEMO_WEEK)],
+        ["shopping-list", str(DEMO_WEEK)],
+        ["print-plan", str(DEMO_WEEK)],
+    ],
+    ids=lambda argv: " ".join(argv[:2]),
+)
+def test_reading_commands_make_no_backup(argv: list[str], demo: tuple[int, str],
+                                         tmp_path: Path) -> None:
+    code, _out, err = call(*argv)
+    assert (code, err) == (0, "")
+    code, _out, err = call("export-plan", str(demo[0]), "-o", tmp_path / "week.json")
+    assert (code, err) == (0, "")
+    assert BackupService().list() == []
+
+
+def test_a_backup_that_fails_is_a_warning_not_a_refusal(demo: tuple[int, str],
+                                                        db_path: Path,
+                                                        isolated_paths: Path) -> None:
+    (isolated_paths / "backups").write_text("not a folder")
+    code, out, err = call("import-plan", LOW_MAGNESIUM_WEEK)
+    assert code == 0
+    assert out.startswith("Imported plan ")
+    assert err.startswith("planner: warning: today's backup could not be made: ")
+    assert err.count("\n") == 1
+    assert plan_count(db_path) == 2
+
+
+def test_no_backup_on_a_server_database(monkeypatch: pytest.MonkeyPatch,
+                                        isolated_paths: Path) -> None:
+    # The server backs itself up: nothing is asked of it (this URL has no server behind).
+    monkeypatch.setenv("PLANNER_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:9/planner")
+    err = io.StringIO()
+    ctx = cli.Context(cli.build_parser().parse_args(["plans", "list"]), io.StringIO(), err)
+    ctx.before_writing()
+    assert err.getvalue() == ""
+    assert not (isolated_paths / "backups").exists()
