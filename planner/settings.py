@@ -10,7 +10,6 @@ left as it is until the user saves new settings.
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -18,10 +17,23 @@ from pathlib import Path
 from typing import Any, Final
 
 from planner import paths
+from planner.core.bounds import (
+    CA_MG_RATIO_MAX,
+    HOUSEHOLD_FACTOR,
+    LOW_COVERAGE_SHARE,
+    MG_LOW_SHARE_OF_EAR,
+    VITD_HIGH_SHARE_OF_RDA,
+    Bound,
+    clip,
+    quote,
+)
 from planner.core.rules import RULE_CODES, RuleSettings
 
 FILE_NAME: Final = "settings.json"
 FORMAT: Final = "planner.settings/1"
+#: A value nested deeper than this (lists in lists...) is no setting; past it, reading
+#: the file whole would exhaust Python's stack.
+MAX_NESTING: Final = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,26 +63,16 @@ class Settings:
         )
 
 
-def _positive(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError("a number")
-    if value <= 0:
-        raise ValueError("a number above zero")
-    return float(value)
+def _within(bound: Bound) -> Callable[[Any], float]:
+    """A check of a number against its declared range."""
 
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not bound.contains(value):
+            raise ValueError(f"a number from {bound.range_text}")
+        return float(value)
 
-def _share(value: Any) -> float:
-    number = _positive(value)
-    if number > 1:
-        raise ValueError("a share between 0 and 1")
-    return number
-
-
-def _factor(value: Any) -> float:
-    number = _positive(value)
-    if number > 50:
-        raise ValueError("at most 50")
-    return number
+    return check
 
 
 def _units(value: Any) -> str:
@@ -96,12 +98,12 @@ def _rules(value: Any) -> tuple[str, ...]:
 #: How each stored key is checked; the one table of what the file may hold.
 _CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "units": _units,
-    "household_factor": _factor,
+    "household_factor": _within(HOUSEHOLD_FACTOR),
     "aisle_order": _words,
-    "vitd_high_share_of_rda": _positive,
-    "mg_low_share_of_ear": _positive,
-    "ca_mg_ratio_max": _positive,
-    "low_coverage_share": _share,
+    "vitd_high_share_of_rda": _within(VITD_HIGH_SHARE_OF_RDA),
+    "mg_low_share_of_ear": _within(MG_LOW_SHARE_OF_EAR),
+    "ca_mg_ratio_max": _within(CA_MG_RATIO_MAX),
+    "low_coverage_share": _within(LOW_COVERAGE_SHARE),
     "disabled_rules": _rules,
 }
 assert set(_CHECKS) == {f.name for f in fields(Settings)} - {"problems"}
@@ -117,26 +119,93 @@ def load_settings(path: Path | None = None) -> Settings:
     path = path or settings_path()
     if not path.exists():
         return Settings()
+    problems: list[str] = []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: a byte order mark (Notepad writes one) is not content.
+        text = path.read_text(encoding="utf-8-sig")
+        try:
+            data = json.loads(text)
+        except RecursionError:
+            data = json.loads(_without_deep_values(text, path.name, problems))
+    except RecursionError:
+        return Settings(problems=(f"{path.name} is nested too deeply to be settings; "
+                                  "using the defaults",))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return Settings(problems=(f"{path.name} could not be read ({exc}); using the defaults",))
+        reason = clip(str(exc), 200)
+        return Settings(problems=(f"{path.name} could not be read ({reason}); "
+                                  "using the defaults",))
     if not isinstance(data, dict):
         return Settings(problems=(f"{path.name} is not a settings object; using the defaults",))
     values: dict[str, Any] = {}
-    problems = []
     for key, value in data.items():
         if key == "format":
             continue
         check = _CHECKS.get(key)
         if check is None:
-            problems.append(f"{path.name}: unknown setting {key!r} ignored")
+            problems.append(f"{path.name}: unknown setting {quote(key)} ignored")
             continue
         try:
             values[key] = check(value)
         except ValueError as exc:
             problems.append(f"{path.name}: {key} must be {exc}; the default is used")
     return replace(Settings(**values), problems=tuple(problems))
+
+
+def _without_deep_values(text: str, name: str, problems: list[str]) -> str:
+    """The settings object of ``text`` without its members nested deeper than
+    :data:`MAX_NESTING`, each named in ``problems``; a text that is no object is
+    returned as it is (its parse error says what is wrong).
+
+    A scan of the characters with a counter, never a recursive parse.
+    """
+    members: list[tuple[str, int, int, int]] = []  # key, start, end, deepest level
+    depth = deepest = 0
+    in_text = escaped = False
+    expect_key = False
+    key = ""
+    start = text_start = -1
+    for index, char in enumerate(text):
+        if in_text:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_text = False
+                if depth == 1 and expect_key:
+                    key, expect_key = text[text_start:index + 1], False
+            continue
+        if char == '"':
+            in_text, text_start = True, index
+            if depth == 1 and expect_key:
+                start = index
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if depth == 1:
+                if char != "{":
+                    return text
+                expect_key, deepest = True, 1
+        elif char in "]}" or (char == "," and depth == 1):
+            if depth == 1 and start >= 0:
+                members.append((key, start, index, deepest))
+                start, deepest = -1, 1
+            if char == ",":
+                expect_key = True
+            else:
+                depth -= 1
+    kept = []
+    for key_text, begin, end, level in members:
+        if level > MAX_NESTING:
+            try:
+                shown = clip(str(json.loads(key_text)))
+            except ValueError:
+                shown = clip(key_text)
+            problems.append(f"{name}: {shown} is nested too deeply (more than "
+                            f"{MAX_NESTING} levels); the default is used")
+        else:
+            kept.append(text[begin:end])
+    return "{" + ",".join(kept) + "}"
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:
@@ -147,6 +216,6 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         if key != "problems":
             data[key] = list(value) if isinstance(value, tuple) else value
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    partial.write_text(json.dumps(data, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     os.replace(partial, path)
     return path

@@ -29,7 +29,7 @@ from planner.core.analysis import Analysis, DayAnalysis
 from planner.core.foods import Food, FoodRef
 from planner.core.nutrients import BY_KEY
 from planner.core.plan import Day
-from planner.core.rules import SEVERITIES, Severity
+from planner.core.rules import SEVERITIES, Severity, calcium_magnesium_ratio
 from planner.core.targets import Target, Targets
 from planner.core.units import grams_for
 
@@ -172,9 +172,9 @@ class RatioDay:
     @property
     def ratio(self) -> float | None:
         """Calcium over magnesium (food and supplements, as the rule counts them)."""
-        if not self.planned or self.calcium_mg is None or not self.magnesium_mg:
+        if not self.planned:
             return None
-        return self.calcium_mg / self.magnesium_mg
+        return calcium_magnesium_ratio(self.calcium_mg, self.magnesium_mg)
 
 
 @dataclass(frozen=True, slots=True)

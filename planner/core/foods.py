@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Final
 
+from planner.core.bounds import nutrient_limit, quote
 from planner.core.nutrients import NUTRIENT_KEYS
 
 #: Source names as they appear in references, mapped to the stored source name.
@@ -37,12 +38,14 @@ class FoodRef:
         prefix, sep, ident = text.strip().partition(":")
         if not sep or not ident.strip():
             raise FoodRefError(
-                f"{text!r} is not a food reference; expected e.g. usda:11457 or off:3017620422003"
+                f"{quote(text)} is not a food reference; expected e.g. usda:11457 or "
+                "off:3017620422003"
             )
         source = SOURCES.get(prefix.lower())
         if source is None:
             known = ", ".join(SOURCES)
-            raise FoodRefError(f"unknown food source {prefix!r} in {text!r}; known: {known}")
+            raise FoodRefError(f"unknown food source {quote(prefix, 20)} in {quote(text)}; "
+                               f"known: {known}")
         ident = ident.strip()
         if source == "usda-sr28" and ident.isdigit():
             # NDB numbers are five characters with leading zeros: usda:1123 is usda:01123.
@@ -124,8 +127,21 @@ class FoodHit:
 
 
 def nutrient_map(values: Mapping[str, float | None]) -> Mapping[str, float | None]:
-    """A read-only nutrient map holding every tracked key (missing keys are unknown)."""
+    """A read-only nutrient map holding every tracked key (missing keys are unknown).
+
+    A value no food can have (not a finite number from 0 to :func:`nutrient_limit`,
+    e.g. ``1e308`` mg of magnesium from an online source) is unknown too: it would make
+    every total it enters infinite.
+    """
     unknown = set(values) - set(NUTRIENT_KEYS)
     if unknown:
         raise ValueError(f"unknown nutrient keys: {', '.join(sorted(unknown))}")
-    return MappingProxyType({key: values.get(key) for key in NUTRIENT_KEYS})
+    return MappingProxyType({key: _possible(key, values.get(key)) for key in NUTRIENT_KEYS})
+
+
+def _possible(key: str, value: float | None) -> float | None:
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not 0 <= value <= nutrient_limit(key):  # NaN fails every comparison
+        return None
+    return value

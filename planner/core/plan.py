@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Final, Literal
 
+from planner.core.bounds import DOSE, quote
 from planner.core.foods import FoodRef
 from planner.core.targets import (
     DriTables,
@@ -51,9 +52,8 @@ SUPPLEMENT_NUTRIENTS: Final = MappingProxyType(
 SUPPLEMENT_UNITS: Final = MappingProxyType(
     {"vitamin_d": ("IU", "ug", "µg", "mcg"), "magnesium": ("mg", "g")}
 )
-# A single dose above these is a typing error (the largest clinical vitamin D boluses are
-# around 600,000 IU; 10 g of magnesium is far beyond any product).
-_MAX_DOSE: Final = MappingProxyType({"vitamin_d_ug": 25_000.0, "magnesium_mg": 10_000.0})
+# A single dose above DOSE's maximum is a typing error (the largest clinical vitamin D
+# boluses are around 600,000 IU; 10 g of magnesium is far beyond any product).
 
 
 class PlanError(ValueError):
@@ -181,7 +181,7 @@ class Day:
         for index, meal in enumerate(self.meals):
             if meal.name.strip().casefold() == wanted:
                 return index
-        raise PlanError(f"{self.date.isoformat()} has no meal {name!r}")
+        raise PlanError(f"{self.date.isoformat()} has no meal {quote(name)}")
 
     def replace_meal(self, index: int, meal: Meal) -> Day:
         _check_index(index, self.meals, "meal")
@@ -230,29 +230,37 @@ class Supplement:
             raise PlanError("a supplement needs a name")
         if self.nutrient not in SUPPLEMENT_NUTRIENTS:
             raise PlanError(f"supplement nutrient must be vitamin_d or magnesium, "
-                            f"got {self.nutrient!r}")
+                            f"got {quote(self.nutrient)}")
         units = SUPPLEMENT_UNITS[self.nutrient]
-        if normalize_unit(self.unit) not in {normalize_unit(unit) for unit in units}:
-            raise PlanError(f"{self.nutrient} is given in {', '.join(units)}, not {self.unit!r}")
+        if (not isinstance(self.unit, str)
+                or normalize_unit(self.unit) not in {normalize_unit(unit) for unit in units}):
+            raise PlanError(f"{self.nutrient} is given in {', '.join(units)}, "
+                            f"not {quote(self.unit)}")
+        bound = DOSE[self.nutrient_key]
         try:
-            # A dose is checked in its own unit only for being a positive finite number.
+            # A dose is checked in its own unit for being a positive finite number...
             if isinstance(self.amount, bool) or not isinstance(self.amount, int | float):
-                raise PlanError(f"dose must be a number, got {self.amount!r}")
+                raise PlanError(f"dose must be a number, got {quote(self.amount)}")
             if not math.isfinite(self.amount):
-                raise PlanError(f"dose must be a finite number, got {self.amount!r}")
+                raise PlanError(f"dose must be a finite number, got {quote(self.amount)}")
             if self.amount <= 0:
-                raise PlanError(f"dose must be more than zero, got {self.amount!r}")
+                raise PlanError(f"dose must be more than zero, got {quote(self.amount)}")
             dose = to_nutrient_unit(self.nutrient_key, float(self.amount), self.unit)
         except UnitError as error:
             raise PlanError(str(error)) from None
-        if dose > _MAX_DOSE[self.nutrient_key]:
-            raise PlanError(f"a dose of {self.amount:g} {self.unit} is implausibly large")
+        # ... and in the key's unit against its range.
+        if dose > bound.maximum:
+            raise PlanError(f"a dose of {self.amount:g} {self.unit} is implausibly large "
+                            f"(at most {bound.maximum:,g} {bound.unit})")
+        if dose < bound.minimum:
+            raise PlanError(f"a dose of {self.amount:g} {self.unit} is too small "
+                            f"(at least {bound.minimum:g} {bound.unit})")
         object.__setattr__(self, "amount", float(self.amount))
         if self.schedule not in SCHEDULES:
-            raise PlanError(f"schedule must be daily or weekly, got {self.schedule!r}")
+            raise PlanError(f"schedule must be daily or weekly, got {quote(self.schedule)}")
         if self.schedule == "weekly" and self.weekday not in WEEKDAYS:
             raise PlanError(f"a weekly supplement needs a weekday ({', '.join(WEEKDAYS)}), "
-                            f"got {self.weekday!r}")
+                            f"got {quote(self.weekday)}")
         if self.schedule == "daily" and self.weekday is not None:
             raise PlanError("a daily supplement has no weekday")
         if self.form is not None:
@@ -260,7 +268,7 @@ class Supplement:
                 raise PlanError("only a magnesium supplement has a form")
             if self.form not in MAGNESIUM_FORMS:
                 raise PlanError(f"magnesium form must be one of {', '.join(MAGNESIUM_FORMS)}, "
-                                f"got {self.form!r}")
+                                f"got {quote(self.form)}")
 
     @property
     def nutrient_key(self) -> str:

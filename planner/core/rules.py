@@ -15,6 +15,12 @@ from datetime import date
 from types import MappingProxyType
 from typing import Final, Literal
 
+from planner.core.bounds import (
+    CA_MG_RATIO_MAX,
+    LOW_COVERAGE_SHARE,
+    MG_LOW_SHARE_OF_EAR,
+    VITD_HIGH_SHARE_OF_RDA,
+)
 from planner.core.nutrients import BY_KEY
 from planner.core.references import (
     DAI_2018,
@@ -84,17 +90,28 @@ class RuleSettings:
     disabled: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        shares = (self.vitd_high_share_of_rda, self.mg_low_share_of_ear, self.ca_mg_ratio_max)
-        if not all(math.isfinite(share) and share > 0 for share in shares):
-            raise ValueError("rule thresholds must be positive numbers")
-        if not 0 < self.low_coverage_share <= 1:
-            raise ValueError("low_coverage_share must be above 0 and at most 1")
+        for bound in (VITD_HIGH_SHARE_OF_RDA, MG_LOW_SHARE_OF_EAR, CA_MG_RATIO_MAX,
+                      LOW_COVERAGE_SHARE):
+            object.__setattr__(self, bound.name, bound.check(getattr(self, bound.name)))
         unknown = [key for key in self.coverage_keys if key not in BY_KEY]
         if unknown:
             raise ValueError(f"unknown nutrient keys in coverage_keys: {', '.join(unknown)}")
         unknown = sorted(set(self.disabled) - set(RULE_CODES))
         if unknown:
             raise ValueError(f"unknown rule codes: {', '.join(unknown)}")
+
+
+#: Below this much magnesium (mg) a calcium-to-magnesium ratio says nothing (and 1 mg of
+#: calcium over 1e-320 mg of magnesium would be infinite).
+RATIO_MIN_MAGNESIUM_MG: Final = 0.01
+
+
+def calcium_magnesium_ratio(calcium_mg: float | None, magnesium_mg: float | None) -> float | None:
+    """Calcium over magnesium, or ``None`` when either is unknown or magnesium is
+    (nearly) zero; the one place the ratio is computed, for the rule and the charts."""
+    if calcium_mg is None or magnesium_mg is None or magnesium_mg < RATIO_MIN_MAGNESIUM_MG:
+        return None
+    return calcium_mg / magnesium_mg
 
 
 def _amount(key: str, value: float) -> str:
@@ -258,9 +275,11 @@ def _ca_mg_ratio_high(
     day: date | None,
 ) -> list[Finding]:
     ca, mg = totals.get("calcium_mg"), totals.get("magnesium_mg")
-    if ca is None or mg is None or ca.value is None or mg.value is None or mg.value <= 0:
+    if ca is None or mg is None or ca.value is None or mg.value is None:
         return []
-    ratio = ca.value / mg.value
+    ratio = calcium_magnesium_ratio(ca.value, mg.value)
+    if ratio is None:
+        return []
     if ratio <= settings.ca_mg_ratio_max:
         return []
     message = (

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Final, Literal, TypeVar, cast
 
+from planner.core.bounds import AGE, TARGET, quote
 from planner.core.nutrients import BY_KEY
 
 Sex = Literal["female", "male"]
@@ -35,8 +36,8 @@ LIFE_STAGES: Final[tuple[LifeStage, ...]] = ("none", "pregnancy", "lactation")
 #: Target fields a user can override, as the suffix of an override key.
 OVERRIDE_FIELDS: Final = ("recommended", "ear", "ul")
 
-MIN_AGE: Final = 1
-MAX_AGE: Final = 120
+MIN_AGE: Final = int(AGE.minimum)
+MAX_AGE: Final = int(AGE.maximum)
 #: Ages for which the DRI tables give pregnancy and lactation rows.
 REPRODUCTIVE_AGES: Final = (14, 50)
 
@@ -282,10 +283,11 @@ def parse_override_key(name: str) -> tuple[str, str]:
     key, _, field_name = name.partition(".")
     field_name = field_name or "recommended"
     if key not in BY_KEY:
-        raise TargetError(f"unknown nutrient {key!r} in target override {name!r}")
+        raise TargetError(f"unknown nutrient {quote(key)} in target override {quote(name)}")
     if field_name not in OVERRIDE_FIELDS:
         fields = ", ".join(OVERRIDE_FIELDS)
-        raise TargetError(f"unknown target field {field_name!r} in {name!r}; fields: {fields}")
+        raise TargetError(f"unknown target field {quote(field_name)} in {quote(name)}; "
+                          f"fields: {fields}")
     return key, field_name
 
 
@@ -293,25 +295,26 @@ def check_overrides(overrides: Mapping[str, float]) -> Mapping[str, float]:
     """A read-only copy of ``overrides`` after checking every key and value."""
     checked: dict[str, float] = {}
     for name, value in overrides.items():
-        parse_override_key(name)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TargetError(f"target override {name!r} must be a number, got {value!r}")
-        if not math.isfinite(value) or value <= 0:
-            raise TargetError(f"target override {name!r} must be more than zero, got {value!r}")
-        checked[name] = float(value)
+        if not isinstance(name, str):
+            raise TargetError(f"a target override is named by text, got {quote(name)}")
+        key, _ = parse_override_key(name)
+        unit = BY_KEY[key].unit
+        checked[name] = TARGET.check(value, what=f"target override {quote(name)} ({unit})",
+                                     error=TargetError)
     return MappingProxyType(checked)
 
 
 def check_person(age: int, sex: str, life_stage: str) -> None:
     """Raise :class:`TargetError` unless targets can be given for this person."""
     if isinstance(age, bool) or not isinstance(age, int):
-        raise TargetError(f"age must be whole years, got {age!r}")
+        raise TargetError(f"age must be whole years, got {quote(age)}")
     if not MIN_AGE <= age <= MAX_AGE:
         raise TargetError(f"age must be {MIN_AGE} to {MAX_AGE} years, got {age}")
     if sex not in SEXES:
-        raise TargetError(f"sex must be female or male, got {sex!r}")
+        raise TargetError(f"sex must be female or male, got {quote(sex)}")
     if life_stage not in LIFE_STAGES:
-        raise TargetError(f"life stage must be none, pregnancy or lactation, got {life_stage!r}")
+        raise TargetError(f"life stage must be none, pregnancy or lactation, "
+                          f"got {quote(life_stage)}")
     if life_stage != "none" and sex != "female":
         raise TargetError(f"life stage {life_stage} applies to a female profile only")
 

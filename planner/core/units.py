@@ -11,11 +11,11 @@ vitamin D to µg (1 µg = 40 IU), magnesium to mg.
 
 from __future__ import annotations
 
-import math
 import re
 from types import MappingProxyType
 from typing import Final
 
+from planner.core.bounds import AMOUNT, WEIGHT, quote
 from planner.core.foods import Food, Portion
 from planner.core.nutrients import BY_KEY, IU_PER_UG_VITAMIN_D
 
@@ -37,10 +37,10 @@ _MASS_ALIASES: Final = MappingProxyType(
     }
 )
 
-#: A food amount above this many grams is a typing error, not a meal.
-MAX_GRAMS: Final = 100_000.0
-#: Largest number accepted as an amount in any unit (the smallest unit is the gram).
-MAX_AMOUNT: Final = MAX_GRAMS
+#: A food amount above this many grams is a typing error, not a meal (:data:`WEIGHT`).
+MAX_GRAMS: Final = WEIGHT.maximum
+#: Largest number accepted as an amount in any unit (:data:`AMOUNT`).
+MAX_AMOUNT: Final = AMOUNT.maximum
 
 
 class UnitError(ValueError):
@@ -65,41 +65,27 @@ def parse_amount(text: str) -> float:
     if not cleaned:
         raise AmountError(f"no amount given; {_AMOUNT_HINT}")
     if cleaned.startswith("-"):
-        raise AmountError(f"amount must be more than zero, got {cleaned!r}")
+        raise AmountError(f"amount must be more than zero, got {quote(cleaned)}")
     if _THOUSANDS_RE.match(cleaned):
         plain = cleaned.replace(",", "")
         decimal = f"{float(cleaned.replace(',', '.')):g}" if cleaned.count(",") == 1 else None
         either = f"{plain} or {decimal}" if decimal else plain
-        raise AmountError(f"{cleaned!r} is ambiguous; write {either}")
+        raise AmountError(f"{quote(cleaned)} is ambiguous; write {either}")
     if _DECIMAL_RE.match(cleaned):
         return check_amount(float(cleaned.replace(",", ".")))
     fraction = _FRACTION_RE.match(cleaned)
     if fraction is None:
-        raise AmountError(f"{cleaned!r} is not an amount; {_AMOUNT_HINT}")
+        raise AmountError(f"{quote(cleaned)} is not an amount; {_AMOUNT_HINT}")
     denominator = float(fraction["den"])
     if denominator == 0:
-        raise AmountError(f"{cleaned!r} divides by zero")
+        raise AmountError(f"{quote(cleaned)} divides by zero")
     whole = float(fraction["whole"]) if fraction["whole"] else 0.0
     return check_amount(whole + float(fraction["num"]) / denominator)
 
 
 def check_amount(value: float, *, what: str = "amount") -> float:
-    """``value`` as a float if it is a positive, finite, plausible amount."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise AmountError(f"{what} must be a number, got {value!r}")
-    try:
-        number = float(value)
-    except OverflowError:
-        raise AmountError(f"{what} {value} is too large") from None
-    if math.isnan(number):
-        raise AmountError(f"{what} is not a number (NaN)")
-    if math.isinf(number):
-        raise AmountError(f"{what} must be finite, got {number}")
-    if number <= 0:
-        raise AmountError(f"{what} must be more than zero, got {number:g}")
-    if number > MAX_AMOUNT:
-        raise AmountError(f"{what} {number:g} is too large (at most {MAX_AMOUNT:g})")
-    return number
+    """``value`` as a float if it is a finite amount in range (:data:`AMOUNT`)."""
+    return AMOUNT.check(value, what=what, error=AmountError)
 
 
 def normalize_unit(text: str) -> str:
@@ -120,7 +106,8 @@ def convert_mass(value: float, from_unit: str, to_unit: str) -> float:
     source, target = mass_unit(from_unit), mass_unit(to_unit)
     for given, found in ((from_unit, source), (to_unit, target)):
         if found is None:
-            raise UnitError(f"{given!r} is not a mass unit; mass units: {', '.join(MASS_UNITS)}")
+            raise UnitError(f"{quote(given)} is not a mass unit; mass units: "
+                            f"{', '.join(MASS_UNITS)}")
     assert source is not None and target is not None
     return value * MASS_UNITS[source] / MASS_UNITS[target]
 
@@ -184,9 +171,11 @@ def grams_per_unit(food: Food, unit: str) -> float:
     if mass is not None:
         return MASS_UNITS[mass]
     portion = find_portion(food, unit)
-    if portion is None or portion.grams_per_unit <= 0:
+    # A measure weighing nothing, or more than any entry may, is a data error: unusable.
+    if portion is None or not 0 < portion.grams_per_unit <= WEIGHT.maximum:
         known = ", ".join(unit_names(food))
-        raise UnitError(f"{food.name} ({food.ref}) has no unit {unit!r}; its units: {known}")
+        raise UnitError(f"{food.name} ({food.ref}) has no unit {quote(unit)}; "
+                        f"its units: {known}")
     return portion.grams_per_unit
 
 
@@ -230,7 +219,7 @@ def nutrient_units(key: str) -> tuple[str, ...]:
 
 def _base_unit(key: str) -> str:
     if key not in BY_KEY:
-        raise UnitError(f"unknown nutrient {key!r}")
+        raise UnitError(f"unknown nutrient {quote(key)}")
     return key.rsplit("_", 1)[1]
 
 
@@ -249,7 +238,8 @@ def nutrient_unit_factor(key: str, unit: str) -> float:
     elif spelled is not None and spelled in _MASS_FACTORS_TO[base]:
         return _MASS_FACTORS_TO[base][spelled]
     label = BY_KEY[key].label.lower()
-    raise UnitError(f"{unit!r} is not a unit for {label}; use {', '.join(nutrient_units(key))}")
+    raise UnitError(f"{quote(unit)} is not a unit for {label}; "
+                    f"use {', '.join(nutrient_units(key))}")
 
 
 def to_nutrient_unit(key: str, amount: float, unit: str) -> float:
