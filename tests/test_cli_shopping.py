@@ -151,7 +151,7 @@ def test_an_empty_range_is_an_empty_list_with_the_note(rice_week: Path) -> None:
 
 def test_bad_factor_units_and_files(rice_week: Path, tmp_path: Path) -> None:
     code, _out, err = run("shopping-list", rice_week, "--factor", "0")
-    assert code == 1 and "household factor must be more than 0" in err
+    assert code == 1 and "household factor must be 0.1 to 50, got 0.0" in err
     # Malformed options are usage errors (exit 2, argparse's message on stderr).
     assert run("shopping-list", rice_week, "--factor", "two")[0] == 2
     assert run("shopping-list", rice_week, "--units", "imperial")[0] == 2

@@ -28,15 +28,24 @@ expanded too), scaled by grams used / ``yield_grams``; the shopping list buys th
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Final
 
+from planner.core.bounds import (
+    COOKED_WEIGHT,
+    RECIPE_DEPTH,
+    RECIPE_INGREDIENTS,
+    SERVINGS,
+    Bound,
+    clip,
+    nutrient_limit,
+    quote,
+)
 from planner.core.foods import Food, FoodRef, Portion, nutrient_map
 from planner.core.nutrients import BY_KEY, NUTRIENT_KEYS
-from planner.core.units import MAX_GRAMS, check_amount, grams_for
+from planner.core.units import check_amount, grams_for, normalize_unit
 
 __all__ = [
     "MAX_SERVINGS",
@@ -61,8 +70,8 @@ __all__ = [
 RECIPE_SOURCE: Final = "recipe"
 #: The household measure a recipe with servings has.
 SERVING: Final = "serving"
-#: More servings than this is a typing error, not a batch.
-MAX_SERVINGS: Final = 1000.0
+#: More servings than this is a typing error, not a batch (:data:`SERVINGS`).
+MAX_SERVINGS: Final = SERVINGS.maximum
 
 
 class RecipeError(ValueError):
@@ -73,7 +82,7 @@ class RecipeError(ValueError):
 
     def __init__(self, message: str, recipe: str = "", position: int | None = None, *,
                  ref: FoodRef | None = None) -> None:
-        where = f"recipe {recipe!r}" if recipe else ""
+        where = f"recipe {quote(recipe)}" if recipe else ""
         if position is not None:
             where = f"{where}, ingredient {position}" if where else f"ingredient {position}"
         super().__init__(f"{where}: {message}" if where else message)
@@ -101,17 +110,8 @@ class Ingredient:
             raise RecipeError("an ingredient needs a unit")
 
 
-def _optional_positive(value: float | None, what: str, largest: float) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RecipeError(f"{what} must be a number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or number <= 0:
-        raise RecipeError(f"{what} must be more than zero, got {value!r}")
-    if number > largest:
-        raise RecipeError(f"{what} {number:g} is too large (at most {largest:g})")
-    return number
+def _optional(value: float | None, bound: Bound) -> float | None:
+    return None if value is None else bound.check(value, error=RecipeError)
 
 
 def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
@@ -122,7 +122,7 @@ def _tags(tags: tuple[str, ...]) -> tuple[str, ...]:
     cleaned = []
     for tag in tags:
         if not isinstance(tag, str):
-            raise RecipeError(f"a tag must be text, got {tag!r}")
+            raise RecipeError(f"a tag must be text, got {quote(tag)}")
         text = " ".join(tag.split())
         if text and text.casefold() not in seen:
             seen.add(text.casefold())
@@ -151,11 +151,9 @@ class Recipe:
         object.__setattr__(self, "ingredients", tuple(self.ingredients))
         for ingredient in self.ingredients:
             if not isinstance(ingredient, Ingredient):
-                raise RecipeError(f"an ingredient must be an Ingredient, got {ingredient!r}")
-        object.__setattr__(self, "servings",
-                           _optional_positive(self.servings, "servings", MAX_SERVINGS))
-        object.__setattr__(self, "cooked_grams",
-                           _optional_positive(self.cooked_grams, "cooked weight", MAX_GRAMS))
+                raise RecipeError(f"an ingredient must be an Ingredient, got {quote(ingredient)}")
+        object.__setattr__(self, "servings", _optional(self.servings, SERVINGS))
+        object.__setattr__(self, "cooked_grams", _optional(self.cooked_grams, COOKED_WEIGHT))
         object.__setattr__(self, "tags", _tags(self.tags))
         if not isinstance(self.instructions, str):
             raise RecipeError("instructions must be text")
@@ -206,6 +204,9 @@ def check_recipe(recipe: Recipe) -> None:
         raise RecipeError("a recipe needs a name")
     if not recipe.ingredients:
         raise RecipeError("a recipe needs at least one ingredient", recipe.label)
+    if len(recipe.ingredients) > RECIPE_INGREDIENTS.maximum:
+        raise RecipeError(f"a recipe holds at most {RECIPE_INGREDIENTS.maximum:g} ingredients, "
+                          f"this one {len(recipe.ingredients)}", recipe.label)
     for position, ingredient in enumerate(recipe.ingredients, 1):
         if recipe.ref is not None and ingredient.food == recipe.ref:
             raise RecipeError("a recipe cannot contain itself", recipe.label, position)
@@ -286,72 +287,183 @@ def recipe_food(recipe: Recipe, nutrients: RecipeNutrients, *,
                 portions, id=food_id)
 
 
+
+# --- Walking the recipe graph: an explicit stack, never recursion ---------------------------
+
+
+def _loop_text(path: list[Recipe], refs: list[FoodRef | None], inner: FoodRef,
+               rotate: bool) -> str:
+    """The loop ``inner`` closes, by name: from its first place on the path, or (``rotate``)
+    from the recipe whose ingredient closes it: "B -> A -> B" for B's ingredient."""
+    start = refs.index(inner)
+    cycle = [recipe.label for recipe in path[start:]]
+    if rotate:
+        cycle = [cycle[-1], *cycle[:-1]]
+    return " -> ".join((*cycle, cycle[0]))
+
+
+def _depth_text(path: list[Recipe], inner: Recipe) -> str:
+    names = [recipe.label for recipe in (*path, inner)]
+    shown = names if len(names) <= 5 else [*names[:2], "…", *names[-2:]]
+    return (f"recipes are nested more than {RECIPE_DEPTH.maximum:g} deep "
+            f"({' -> '.join(clip(name, 30) for name in shown)})")
+
+
+def _walk(
+    recipes: Mapping[FoodRef, Recipe],
+    roots: Iterable[Recipe],
+    *,
+    skip: Container[FoodRef] = (),
+    leaves: dict[tuple[FoodRef, str], Ingredient] | None = None,
+    rotate: bool = False,
+) -> list[FoodRef]:
+    """The recipes of ``recipes`` inside ``roots`` (and the roots that are in ``recipes``),
+    each after every recipe inside it, each once; recipes in ``skip`` are not entered.
+
+    An explicit stack, so a chain of any depth costs no Python frames; every edge is
+    followed once, so the cost is linear in the size of the recipe graph. Raises
+    :class:`RecipeError` naming the recipe and ingredient where a loop closes or the
+    nesting passes :data:`~planner.core.bounds.RECIPE_DEPTH`. ``leaves`` (filled in)
+    gets every ingredient that is no recipe of ``recipes``, by (food, unit), first
+    occurrence first, in the order a recursive expansion would meet them.
+    """
+    order: list[FoodRef] = []
+    done: set[FoodRef] = set()
+    for root in roots:
+        root_ref = root.ref
+        if root_ref is not None and root_ref in done and recipes.get(root_ref) is root:
+            continue
+        path: list[Recipe] = [root]
+        refs: list[FoodRef | None] = [root_ref]
+        positions = [0]
+        on_path = {root_ref} if root_ref is not None else set()
+        while path:
+            recipe = path[-1]
+            index = positions[-1]
+            if index == len(recipe.ingredients):
+                path.pop()
+                positions.pop()
+                ref = refs.pop()
+                if ref is not None:
+                    on_path.discard(ref)
+                    if recipes.get(ref) is recipe:
+                        done.add(ref)
+                        order.append(ref)
+                continue
+            positions[-1] = index + 1
+            ingredient = recipe.ingredients[index]
+            inner_ref = ingredient.food
+            inner = recipes.get(inner_ref)
+            if inner is None:
+                if leaves is not None:
+                    leaves.setdefault((inner_ref, normalize_unit(ingredient.unit)), ingredient)
+                continue
+            if inner_ref in on_path:
+                raise RecipeError(f"contains itself: {_loop_text(path, refs, inner_ref, rotate)}",
+                                  recipe.label, index + 1, ref=recipe.ref)
+            if inner_ref in done or inner_ref in skip:
+                continue
+            if len(path) >= RECIPE_DEPTH.maximum:
+                raise RecipeError(_depth_text(path, inner), recipe.label, index + 1,
+                                  ref=recipe.ref)
+            path.append(inner)
+            positions.append(0)
+            refs.append(inner_ref)
+            on_path.add(inner_ref)
+    return order
+
+
 class RecipeBook:
     """Recipes and foods to compute with: ``recipes`` by reference, ``foods`` by reference.
 
     An ingredient whose reference is in ``recipes`` is computed from that recipe's
-    ingredients (recursively, each recipe once); any other is looked up in ``foods``, so a
-    stored recipe not in ``recipes`` counts as one food with its stored values.
+    ingredients (each recipe of the book once, however many recipes share it); any other
+    is looked up in ``foods``, so a stored recipe not in ``recipes`` counts as one food
+    with its stored values. Nothing recurses: the recipes inside one are put in order
+    first (:func:`_walk`), so depth costs no stack and shared sub-recipes no repetition.
     """
 
     def __init__(self, recipes: Mapping[FoodRef, Recipe], foods: Mapping[FoodRef, Food]) -> None:
         # Each recipe carries the reference it is filed under, so that it is found again.
-        self.recipes: Mapping[FoodRef, Recipe] = {
+        self._recipes: dict[FoodRef, Recipe] = {
             ref: recipe if recipe.ref == ref else replace(recipe, ref=ref)
             for ref, recipe in recipes.items()
         }
+        self.recipes: Mapping[FoodRef, Recipe] = MappingProxyType(self._recipes)
         self.foods = foods
         self._nutrients: dict[FoodRef, RecipeNutrients] = {}
         self._foods: dict[FoodRef, Food] = {}
 
+    def add(self, recipe: Recipe) -> Recipe:
+        """File ``recipe`` under its reference, e.g. one just stored; returns the book's.
+
+        A reference the book holds already keeps its recipe (it must say the same): what
+        was computed with it stays true.
+        """
+        if recipe.ref is None:
+            raise RecipeError("a recipe needs a reference to be filed", recipe.label)
+        held = self._recipes.get(recipe.ref)
+        if held is not None:
+            if held.content() != recipe.content():
+                raise RecipeError(f"{recipe.ref} is another recipe in this book", recipe.label)
+            return held
+        self._recipes[recipe.ref] = recipe
+        return recipe
+
     def food(self, ref: FoodRef) -> Food | None:
         """The food at ``ref``: a recipe of the book as a food, else ``foods[ref]``."""
-        return self._food(ref, ())
-
-    def nutrients(self, recipe: Recipe) -> RecipeNutrients:
-        """The nutrients of ``recipe`` (a draft, or one of the book)."""
-        return self._nutrients_of(recipe, (recipe.ref,) if recipe.ref is not None else ())
-
-    def _food(self, ref: FoodRef, stack: tuple[FoodRef, ...]) -> Food | None:
-        recipe = self.recipes.get(ref)
+        recipe = self._recipes.get(ref)
         if recipe is None:
             return self.foods.get(ref)
+        self.nutrients(recipe)
+        return self._recipe_food(ref)
+
+    def nutrients(self, recipe: Recipe) -> RecipeNutrients:
+        """The nutrients of ``recipe`` (a draft, or one of the book).
+
+        A recipe of the book is computed once; a draft (not the book's value) every time,
+        after checking that no recipe inside it contains it.
+        """
+        ref = recipe.ref
+        if ref is not None and self._recipes.get(ref) is recipe:
+            found = self._nutrients.get(ref)
+            if found is None:
+                # What is computed was checked: no loop can pass through it.
+                self._compute_all(_walk(self._recipes, (recipe,), skip=self._nutrients))
+                found = self._nutrients[ref]
+            return found
+        # A draft with a reference may be an edit that puts a recipe containing it inside
+        # it: every recipe inside is walked. Without a reference nothing can contain it.
+        skip: Container[FoodRef] = self._nutrients if ref is None else ()
+        self._compute_all(_walk(self._recipes, (recipe,), skip=skip))
+        return self._compute(recipe)
+
+    def _compute_all(self, order: Iterable[FoodRef]) -> None:
+        for ref in order:
+            if ref not in self._nutrients:
+                self._nutrients[ref] = self._compute(self._recipes[ref])
+
+    def _recipe_food(self, ref: FoodRef) -> Food:
+        """A computed recipe of the book as a food."""
         food = self._foods.get(ref)
         if food is None:
-            nutrients = self._nutrients_of(recipe, (*stack, ref))
             stored = self.foods.get(ref)
             food = self._foods[ref] = recipe_food(
-                recipe, nutrients, food_id=None if stored is None else stored.id
+                self._recipes[ref], self._nutrients[ref],
+                food_id=None if stored is None else stored.id,
             )
         return food
 
-    def _nutrients_of(self, recipe: Recipe, stack: tuple[FoodRef, ...]) -> RecipeNutrients:
-        """Nutrients of ``recipe``, whose own reference (if any) ends ``stack``.
-
-        A recipe of the book is computed once; a draft (not the book's value) every time.
-        """
-        ref = recipe.ref
-        if ref is None or self.recipes.get(ref) is not recipe:
-            return self._compute(recipe, stack)
-        found = self._nutrients.get(ref)
-        if found is None:
-            found = self._nutrients[ref] = self._compute(recipe, stack)
-        return found
-
-    def _path(self, stack: tuple[FoodRef, ...], ref: FoodRef) -> str:
-        start = stack.index(ref)
-        return " -> ".join(self._name(item) for item in (*stack[start:], ref))
-
-    def _name(self, ref: FoodRef) -> str:
-        recipe = self.recipes.get(ref)
-        return recipe.label if recipe is not None else str(ref)
-
-    def _weigh(self, recipe: Recipe, position: int, ingredient: Ingredient,
-               stack: tuple[FoodRef, ...]) -> tuple[Food, float]:
-        if ingredient.food in stack:
-            path = self._path(stack, ingredient.food)
-            raise RecipeError(f"contains itself: {path}", recipe.label, position, ref=recipe.ref)
-        food = self._food(ingredient.food, stack)
+    def _weigh(self, recipe: Recipe, position: int,
+               ingredient: Ingredient) -> tuple[Food, float]:
+        """The food of an ingredient and its grams; a recipe of the book is computed."""
+        if recipe.ref is not None and ingredient.food == recipe.ref:
+            raise RecipeError(f"contains itself: {recipe.label} -> {recipe.label}",
+                              recipe.label, position, ref=recipe.ref)
+        if ingredient.food in self._recipes:
+            food: Food | None = self._recipe_food(ingredient.food)
+        else:
+            food = self.foods.get(ingredient.food)
         if food is None:
             raise RecipeError(f"unknown food {ingredient.food}; it is not in the food database",
                               recipe.label, position, ref=recipe.ref)
@@ -360,7 +472,8 @@ class RecipeBook:
         except ValueError as error:
             raise RecipeError(str(error), recipe.label, position, ref=recipe.ref) from None
 
-    def _compute(self, recipe: Recipe, stack: tuple[FoodRef, ...]) -> RecipeNutrients:
+    def _compute(self, recipe: Recipe) -> RecipeNutrients:
+        """Nutrients of ``recipe``, whose recipe ingredients of the book are computed."""
         width = len(NUTRIENT_KEYS)
         sums = [0.0] * width
         known = [False] * width
@@ -368,9 +481,9 @@ class RecipeBook:
         total_grams = 0.0
         food_count = 0
         for position, ingredient in enumerate(recipe.ingredients, 1):
-            food, grams = self._weigh(recipe, position, ingredient, stack)
+            food, grams = self._weigh(recipe, position, ingredient)
             total_grams += grams
-            # Weighing computed a recipe ingredient's nutrients: its coverage carries through.
+            # A recipe ingredient's coverage carries through.
             inner = self._nutrients.get(ingredient.food)
             count = inner.food_count if inner is not None and inner.food_count else 1
             food_count += count
@@ -389,6 +502,7 @@ class RecipeBook:
         })
         per_100g = (_scaled(totals, 100.0 / yield_grams) if yield_grams > 0
                     else MappingProxyType(dict.fromkeys(NUTRIENT_KEYS)))
+        _check_density(recipe, per_100g)
         per_serving = (_scaled(totals, 1.0 / recipe.servings) if recipe.servings is not None
                        else None)
         return RecipeNutrients(
@@ -402,25 +516,71 @@ class RecipeBook:
         """``grams`` of ``recipe`` as the foods it is made of, with their grams.
 
         Each ingredient's grams are scaled by ``grams / yield_grams``; an ingredient that is a
-        recipe of the book is expanded in turn. Repeated foods are listed as often as they
-        occur (the caller sums).
+        recipe of the book is expanded in turn. A food met more than once in the same unit
+        is listed once, as first written, with the grams of all its occurrences.
         """
-        return list(self._expand(grams, recipe,
-                                 (recipe.ref,) if recipe.ref is not None else ()))
+        return self.expand_all(((recipe, grams),))
 
-    def _expand(self, grams: float, recipe: Recipe,
-                stack: tuple[FoodRef, ...]) -> Iterator[tuple[Ingredient, float]]:
-        nutrients = self._nutrients_of(recipe, stack)
+    def expand_all(
+        self, amounts: Iterable[tuple[Recipe, float]]
+    ) -> list[tuple[Ingredient, float]]:
+        """Several amounts of recipes as the foods they are made of, summed (see
+        :meth:`expand`). Linear in the recipe graph: the grams asked of each recipe of the
+        book are summed first, then passed to its ingredients once, outer recipes first.
+        """
+        drafts: list[tuple[Recipe, float]] = []
+        demand: dict[FoodRef, float] = {}
+        roots: list[Recipe] = []
+        for recipe, grams in amounts:
+            roots.append(recipe)
+            ref = recipe.ref
+            if ref is not None and self._recipes.get(ref) is recipe:
+                demand[ref] = demand.get(ref, 0.0) + grams
+            else:
+                drafts.append((recipe, grams))
+        leaves: dict[tuple[FoodRef, str], Ingredient] = {}
+        order = _walk(self._recipes, roots, leaves=leaves)
+        self._compute_all(order)
+        found: dict[tuple[FoodRef, str], float] = {}
+        for recipe, grams in drafts:
+            self._spread(recipe, grams, demand, found)
+        for ref in reversed(order):  # containers before what they contain
+            grams = demand.pop(ref, 0.0)
+            if grams:
+                self._spread(self._recipes[ref], grams, demand, found)
+        return [(ingredient, found[key]) for key, ingredient in leaves.items() if key in found]
+
+    def _spread(self, recipe: Recipe, grams: float, demand: dict[FoodRef, float],
+                found: dict[tuple[FoodRef, str], float]) -> None:
+        """Pass ``grams`` of ``recipe`` on to its ingredients: recipes to ``demand``, foods
+        to ``found``."""
+        nutrients = self.nutrients(recipe)
         if nutrients.yield_grams <= 0:
             return
         scale = grams / nutrients.yield_grams
         for position, ingredient in enumerate(recipe.ingredients, 1):
-            _food, weight = self._weigh(recipe, position, ingredient, stack)
-            inner = self.recipes.get(ingredient.food)
-            if inner is None:
-                yield ingredient, weight * scale
+            _food, weight = self._weigh(recipe, position, ingredient)
+            if ingredient.food in self._recipes:
+                demand[ingredient.food] = demand.get(ingredient.food, 0.0) + weight * scale
             else:
-                yield from self._expand(weight * scale, inner, (*stack, ingredient.food))
+                key = (ingredient.food, normalize_unit(ingredient.unit))
+                found[key] = found.get(key, 0.0) + weight * scale
+
+
+def _check_density(recipe: Recipe, per_100g: Mapping[str, float | None]) -> None:
+    """Refuse a recipe whose cooked weight is too small for what goes in: no food holds
+    more than 100 g of a nutrient per 100 g (a cooked weight of 1e-6 g would make 100 g
+    of spinach 7.9 billion mg of magnesium)."""
+    for key, value in per_100g.items():
+        # A weighted average of ingredient values may pass the limit by a rounding error.
+        if value is not None and value > nutrient_limit(key) * (1 + 1e-9):
+            nutrient = BY_KEY[key]
+            weight = (f"a cooked weight of {recipe.cooked_grams:g} g"
+                      if recipe.cooked_grams is not None else "its weight")
+            raise RecipeError(
+                f"{weight} is too small for its ingredients: 100 g would hold "
+                f"{value:,.0f} {nutrient.unit} of {nutrient.label.lower()}, more than any "
+                f"food can", recipe.label, ref=recipe.ref)
 
 
 def recipe_nutrients(
@@ -453,7 +613,8 @@ def expand(
     foods: Mapping[FoodRef, Food],
     recipes: Mapping[FoodRef, Recipe] | None = None,
 ) -> list[tuple[FoodRef, float]]:
-    """``grams`` of ``recipe`` as (food, grams) pairs, scaled by grams / yield, recursively."""
+    """``grams`` of ``recipe`` as (food, grams) pairs, scaled by grams / yield, recipes
+    inside expanded too (a food met twice in one unit is listed once, summed)."""
     return [(ingredient.food, weight)
             for ingredient, weight in expand_ingredients(grams, recipe, foods, recipes)]
 
@@ -462,34 +623,13 @@ def dependency_order(recipes: Mapping[FoodRef, Recipe]) -> list[FoodRef]:
     """The references of ``recipes``, each after the recipes of ``recipes`` it contains.
 
     Raises :class:`RecipeError` naming the recipe, the ingredient and the loop when a
-    recipe contains itself (directly or through others); ``error.ref`` is that recipe.
+    recipe contains itself (directly or through others), or when recipes nest deeper
+    than :data:`~planner.core.bounds.RECIPE_DEPTH`; ``error.ref`` is that recipe.
+    Iterative: a chain of any length is no deeper for Python than one recipe.
     """
-    state: dict[FoodRef, int] = {}  # 1: being visited, 2: done
-    order: list[FoodRef] = []
-
-    def visit(ref: FoodRef, path: tuple[FoodRef, ...]) -> None:
-        state[ref] = 1
-        recipe = recipes[ref]
-        for position, ingredient in enumerate(recipe.ingredients, 1):
-            inner = ingredient.food
-            if inner not in recipes:
-                continue
-            if state.get(inner) == 1:
-                # Told from the recipe the error names: "B -> A -> B" for B's ingredient.
-                cycle = path[path.index(inner):]
-                start = cycle.index(ref)
-                loop = (*cycle[start:], *cycle[:start], ref)
-                names = " -> ".join(recipes[item].label for item in loop)
-                raise RecipeError(f"contains itself: {names}", recipe.label, position, ref=ref)
-            if inner not in state:
-                visit(inner, (*path, inner))
-        state[ref] = 2
-        order.append(ref)
-
-    for ref in recipes:
-        if ref not in state:
-            visit(ref, (ref,))
-    return order
+    filed = {ref: recipe if recipe.ref == ref else replace(recipe, ref=ref)
+             for ref, recipe in recipes.items()}
+    return _walk(filed, filed.values(), rotate=True)
 
 
 def check_no_cycles(recipes: Mapping[FoodRef, Recipe]) -> None:

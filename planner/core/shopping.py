@@ -5,7 +5,10 @@
 gives each food an aisle (:class:`Aisles`, from ``data/aisles.json``) and a quantity text.
 A recipe is bought as its ingredients: an entry of 1 serving of a 4-serving curry adds a
 quarter of each ingredient (recipes inside recipes expanded the same way), summed with
-the same foods of other entries.
+the same foods of other entries. All recipe entries are expanded together, each recipe
+once however many recipes share it (:meth:`RecipeBook.expand_all`), so the cost grows with
+the size of the recipe graph, not with the number of paths through it. A recipe entry
+whose foods lack a magnesium or vitamin D value counts once among the entries without it.
 
 How a quantity is shown (``display``), first choice that applies:
 
@@ -47,9 +50,10 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
+from planner.core.bounds import HOUSEHOLD_FACTOR, quote
 from planner.core.foods import Food, FoodRef, Portion
 from planner.core.plan import Plan
-from planner.core.recipes import Recipe, RecipeBook, RecipeError
+from planner.core.recipes import Recipe, RecipeBook, RecipeError, RecipeNutrients
 from planner.core.targets import Targets
 from planner.core.units import (
     MASS_UNITS,
@@ -64,6 +68,7 @@ from planner.core.units import (
 __all__ = [
     "AISLES_FORMAT",
     "MAX_FACTOR",
+    "MIN_FACTOR",
     "AisleRule",
     "Aisles",
     "AislesError",
@@ -72,6 +77,7 @@ __all__ = [
     "ShoppingList",
     "Units",
     "build_shopping_list",
+    "check_household_factor",
     "extra_item",
     "short_food_name",
     "weight_text",
@@ -80,8 +86,10 @@ __all__ = [
 Units = Literal["metric", "us"]
 
 AISLES_FORMAT: Final = "planner.aisles/1"
-#: Largest household factor: a typing error beyond this, not a household.
-MAX_FACTOR: Final = 50.0
+#: Largest household factor: a typing error beyond this, not a household
+#: (:data:`~planner.core.bounds.HOUSEHOLD_FACTOR`).
+MAX_FACTOR: Final = HOUSEHOLD_FACTOR.maximum
+MIN_FACTOR: Final = HOUSEHOLD_FACTOR.minimum
 _UNITS: Final[tuple[Units, ...]] = ("metric", "us")
 
 
@@ -632,12 +640,13 @@ class _Tally:
         self.vd_unknown = 0
 
 
-def _check_factor(factor: float) -> float:
-    if (isinstance(factor, bool) or not isinstance(factor, int | float)
-            or not math.isfinite(factor) or not 0 < factor <= MAX_FACTOR):
-        raise ValueError(f"the household factor must be more than 0 and at most "
-                         f"{MAX_FACTOR:g}, got {factor!r}")
-    return float(factor)
+def check_household_factor(factor: float) -> float:
+    """``factor`` as a float if it is a household factor in range, else ValueError."""
+    if not isinstance(factor, bool) and isinstance(factor, int | float) \
+            and HOUSEHOLD_FACTOR.contains(factor):
+        return float(factor)
+    raise ValueError(f"the household factor must be {HOUSEHOLD_FACTOR.range_text}, "
+                     f"got {quote(factor)}")
 
 
 def _empty_note(start: date | None, end: date | None) -> str:
@@ -687,15 +696,19 @@ def build_shopping_list(
     if start is not None and end is not None and start > end:
         raise ValueError(f"the list starts {start.isoformat()}, after its end "
                          f"{end.isoformat()}; swap the dates")
-    factor = _check_factor(factor)
+    factor = check_household_factor(factor)
     if units not in _UNITS:
         raise ValueError(f"units must be metric or us, got {units!r}")
 
     book = RecipeBook(recipes or {}, foods)
     tallies: dict[FoodRef, _Tally] = {}
     weights: dict[tuple[FoodRef, str], tuple[float, Portion | None] | str] = {}
-    # Per recipe: its foods, grams of each per gram of the recipe, and the measure used.
-    expansions: dict[FoodRef, list[tuple[FoodRef, float, Portion | None]] | str] = {}
+    # Per recipe: its nutrients (so it can be expanded), or why it cannot be.
+    expandable: dict[FoodRef, RecipeNutrients | str] = {}
+    # The grams of recipes eaten, expanded together at the end (each shared recipe once).
+    eaten: list[tuple[Recipe, float]] = []
+    # Recipe entries whose foods lack a magnesium or vitamin D value (each entry once).
+    recipe_unknown = [0, 0]
     # (food, unit) -> (reason, entries, first date) for entries that could not be weighed.
     problems: dict[tuple[FoodRef, str], tuple[str, int, date]] = {}
     # recipe -> (reason, entries, first date) for recipes bought as themselves.
@@ -738,16 +751,22 @@ def build_shopping_list(
             grams = amount * grams_each
             recipe = book.recipes.get(entry.food)
             if recipe is not None:
-                parts = expansions.get(entry.food)
-                if parts is None:
-                    parts = expansions[entry.food] = _expansion(book, recipe)
-                if not isinstance(parts, str):
-                    for ref, share, used in parts:
-                        _add(tally_of(ref), foods.get(ref), grams * share, used)
+                state = expandable.get(entry.food)
+                if state is None:
+                    state = expandable[entry.food] = _expandable(book, recipe)
+                if not isinstance(state, str):
+                    eaten.append((recipe, grams))
+                    recipe_unknown[0] += bool(state.unknown.get("magnesium_mg"))
+                    recipe_unknown[1] += bool(state.unknown.get("vitamin_d_ug"))
                     continue
-                reason, count, first = unexpanded.get(entry.food, (parts, 0, day.date))
+                reason, count, first = unexpanded.get(entry.food, (state, 0, day.date))
                 unexpanded[entry.food] = (reason, count + 1, first)
             _add(tally_of(entry.food), food, grams, portion)
+
+    for ingredient, grams in book.expand_all(eaten):
+        food = foods[ingredient.food]  # expand_all weighed it: it is there
+        used = None if mass_unit(ingredient.unit) else find_portion(food, ingredient.unit)
+        _add(tally_of(ingredient.food), food, grams, used, count_unknown=False)
 
     keys = frozenset(checked)
     items = [_food_item(ref, tally, foods.get(ref) or book.food(ref), aisles, units, keys)
@@ -768,7 +787,8 @@ def build_shopping_list(
 
     nutrition = None
     if planned:
-        nutrition = _nutrition(tallies.values(), len(planned), factor, targets)
+        nutrition = _nutrition(tallies.values(), len(planned), factor, targets,
+                               recipe_unknown)
     return ShoppingList(
         start if start is not None else (planned[0] if planned else None),
         end if end is not None else (planned[-1] if planned else None),
@@ -776,26 +796,22 @@ def build_shopping_list(
     )
 
 
-def _expansion(book: RecipeBook,
-               recipe: Recipe) -> list[tuple[FoodRef, float, Portion | None]] | str:
-    """The foods of one gram of ``recipe`` (grams each, and the measure the recipe uses),
-    or why it cannot be expanded."""
+def _expandable(book: RecipeBook, recipe: Recipe) -> RecipeNutrients | str:
+    """The nutrients of ``recipe`` when it can be expanded (its foods and units are known,
+    it holds no loop), else why not."""
     try:
-        parts = book.expand(1.0, recipe)
+        return book.nutrients(recipe)
     except RecipeError as error:
         return str(error)
-    expanded = []
-    for ingredient, share in parts:
-        food = book.foods.get(ingredient.food)
-        if food is None:  # expand() weighed it, so only a recipe food could be missing here
-            return f"no food {ingredient.food} for {recipe.label!r}"
-        portion = None if mass_unit(ingredient.unit) else find_portion(food, ingredient.unit)
-        expanded.append((ingredient.food, share, portion))
-    return expanded
 
 
-def _add(tally: _Tally, food: Food | None, grams: float, portion: Portion | None) -> None:
-    """Count ``grams`` of ``food`` (weighed in ``portion``, ``None``: a mass unit)."""
+def _add(tally: _Tally, food: Food | None, grams: float, portion: Portion | None, *,
+         count_unknown: bool = True) -> None:
+    """Count ``grams`` of ``food`` (weighed in ``portion``, ``None``: a mass unit).
+
+    ``count_unknown``: a missing value counts as an entry without it (a food of a recipe
+    does not: its recipe entry is counted once).
+    """
     tally.grams += grams
     tally.weighed += 1
     if portion is not None and portion not in tally.used:
@@ -804,11 +820,11 @@ def _add(tally: _Tally, food: Food | None, grams: float, portion: Portion | None
     magnesium = nutrients.get("magnesium_mg")
     vitamin_d = nutrients.get("vitamin_d_ug")
     if magnesium is None:
-        tally.mg_unknown += 1
+        tally.mg_unknown += count_unknown
     else:
         tally.magnesium += magnesium * grams / 100.0
     if vitamin_d is None:
-        tally.vd_unknown += 1
+        tally.vd_unknown += count_unknown
     else:
         tally.vitamin_d += vitamin_d * grams / 100.0
 
@@ -836,9 +852,9 @@ def _food_item(ref: FoodRef, tally: _Tally, food: Food | None, aisles: Aisles, u
 
 
 def _nutrition(tallies: Iterable[_Tally], days: int, factor: float,
-               targets: Targets | None) -> ListNutrition:
+               targets: Targets | None, recipe_unknown: Sequence[int] = (0, 0)) -> ListNutrition:
     magnesium = vitamin_d = 0.0
-    mg_unknown = vd_unknown = 0
+    mg_unknown, vd_unknown = recipe_unknown
     for tally in tallies:
         magnesium += tally.magnesium
         vitamin_d += tally.vitamin_d

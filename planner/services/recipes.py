@@ -184,26 +184,32 @@ def store_recipes(session: Session, recipes: Sequence[Recipe]) -> ImportedRecipe
 
     A recipe whose content (with its inner recipes' new references) equals a stored
     recipe's is not stored again: the stored one is used. The caller owns the transaction.
+    One book serves the whole file: the stored recipes and foods the file refers to are
+    read once, and each recipe joins the book as it is stored, so a recipe shared by
+    many, or a chain of any depth, is computed once (linear, not quadratic, in its size).
     """
     by_ref = {recipe.ref: recipe for recipe in recipes if recipe.ref is not None}
+    order = dependency_order(by_ref)
     repository = RecipeRepository(session)
+    outside = {ingredient.food for recipe in by_ref.values()
+               for ingredient in recipe.ingredients if ingredient.food not in by_ref}
+    book = book_for(session, refs=outside)
     refs: dict[FoodRef, FoodRef] = {}
     created: list[FoodRef] = []
-    for file_ref in dependency_order(by_ref):
+    for file_ref in order:
         recipe = by_ref[file_ref]
         local = replace(
             recipe, ref=None,
             ingredients=tuple(replace(item, food=refs.get(item.food, item.food))
                               for item in recipe.ingredients),
         )
-        same = repository.same_as(local)
-        if same is not None:
-            refs[file_ref] = same
-            continue
-        check_recipe(local)
-        nutrients = book_for(session, [local]).nutrients(local)
-        refs[file_ref] = repository.create(local, nutrients)
-        created.append(refs[file_ref])
+        stored = repository.same_as(local)
+        if stored is None:
+            check_recipe(local)
+            stored = repository.create(local, book.nutrients(local))
+            created.append(stored)
+        refs[file_ref] = stored
+        book.add(replace(local, ref=stored))
     return ImportedRecipes(refs, tuple(created))
 
 

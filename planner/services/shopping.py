@@ -29,12 +29,12 @@ from planner.core.plan import Day, Plan
 from planner.core.recipes import RECIPE_SOURCE, Recipe
 from planner.core.rules import RuleSettings
 from planner.core.shopping import (
-    MAX_FACTOR,
     Aisles,
     ShoppingItem,
     ShoppingList,
     Units,
     build_shopping_list,
+    check_household_factor,
 )
 from planner.core.targets import Targets
 from planner.db.foods import FoodRepository
@@ -261,9 +261,7 @@ class ShoppingService:
         _check_range(start, end)
         if units not in _UNITS:
             raise ValueError(f"units must be metric or us, got {units!r}")
-        if not 0 < factor <= MAX_FACTOR:
-            raise ValueError(f"the household factor must be more than 0 and at most "
-                             f"{MAX_FACTOR:g}, got {factor!r}")
+        factor = check_household_factor(factor)
         with self.db.writing() as session:
             repository = ShoppingListRepository(session)
             stored = repository.for_update(plan_id, start, end)
@@ -276,7 +274,8 @@ class ShoppingService:
     def export(sl: ShoppingList, fmt: ExportFormat, *, title: str = DEFAULT_TITLE) -> str:
         """The list as ``json``, ``csv``, ``md``, ``txt`` or ``html`` (the page to print)."""
         if fmt == "json":
-            return json.dumps(shopping_list_to_json(sl), indent=2, ensure_ascii=False) + "\n"
+            return json.dumps(shopping_list_to_json(sl), indent=2, ensure_ascii=False,
+                              allow_nan=False) + "\n"
         if fmt == "csv":
             return to_csv(sl)
         if fmt == "md":
