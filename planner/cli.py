@@ -111,8 +111,10 @@ class Context:
             print(f"planner: warning: today's backup could not be made: {exc}", file=self.err)
 
     def emit_json(self, value: Any) -> None:
-        json.dump(value, self.out, indent=2, ensure_ascii=False)
-        self.out.write("\n")
+        # Strict JSON: every number was made finite where it was computed (a NaN or an
+        # infinity here is a bug, refused rather than printed as invalid JSON).
+        # Whole, so that a refusal leaves no half-written output.
+        self.out.write(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
     def close(self) -> None:
         if self._db is not None:

@@ -51,6 +51,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Final, NoReturn
 
+from planner.core.bounds import FILE_RECIPES, clip, quote
 from planner.core.foods import Food, FoodRef, FoodRefError
 from planner.core.plan import Day, Entry, Meal, Plan, Profile, Supplement
 from planner.core.recipes import (
@@ -126,12 +127,14 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise PlanFileError(f"the field {key!r} appears twice in one object", "file")
+            raise PlanFileError(f"the field {quote(key)} appears twice in one object", "file")
         result[key] = value
     return result
 
 
 def _parse_json(text: str) -> Any:
+    # A byte order mark is how some editors (Notepad) start UTF-8 files: not content.
+    text = text.removeprefix("\ufeff")
     try:
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
@@ -157,7 +160,7 @@ def _object(value: Any, location: str, required: tuple[str, ...],
     unknown = [name for name in value if name not in required and name not in optional]
     if unknown:
         allowed = ", ".join((*required, *optional))
-        _fail(f"unknown field {unknown[0]!r}; fields here: {allowed}", location)
+        _fail(f"unknown field {quote(unknown[0])}; fields here: {allowed}", location)
     return value
 
 
@@ -213,7 +216,7 @@ def _profile(value: Any) -> Profile:
         if not isinstance(targets, dict):
             _fail(f"targets must be an object, got {_kind(targets)}", location)
         for key, target in targets.items():
-            overrides[key] = _number(target, f"target {key!r}", "profile, targets")
+            overrides[key] = _number(target, f"target {quote(key)}", "profile, targets")
     try:
         return Profile(name, data["sex"], age, data["life_stage"], overrides)
     except ValueError as error:
@@ -223,7 +226,7 @@ def _profile(value: Any) -> Profile:
 def _supplement(value: Any, position: int) -> Supplement:
     location = f"supplement {position}"
     if isinstance(value, dict) and isinstance(value.get("name"), str):
-        location += f" ({value['name']!r})"
+        location += f" ({quote(value['name'])})"
     data = _object(value, location, ("name", "nutrient", "amount", "unit", "schedule"),
                    ("weekday", "form"))
     name = _text(data["name"], "name", location)
@@ -252,7 +255,7 @@ def _entry(value: Any, location: str, resolve: FoodResolver,
     if food is None:
         food = resolve(ref)
         if food is None:
-            _fail(f"unknown food {reference!r}; it is not in the food database", location)
+            _fail(f"unknown food {quote(reference)}; it is not in the food database", location)
         foods[ref] = food
     try:
         grams_for(food, amount, unit)
@@ -264,20 +267,20 @@ def _entry(value: Any, location: str, resolve: FoodResolver,
 def _day(value: Any, position: int, resolve: FoodResolver, foods: dict[FoodRef, Food]) -> Day:
     location = f"day {position}"
     if isinstance(value, dict) and isinstance(value.get("date"), str):
-        location = f"day {value['date']}"
+        location = f"day {clip(value['date'], 20)}"
     data = _object(value, location, ("date", "meals"))
     text = data["date"]
     if not isinstance(text, str) or not _DATE_RE.match(text):
-        _fail(f"date must be written YYYY-MM-DD, got {text!r}", location)
+        _fail(f"date must be written YYYY-MM-DD, got {quote(text)}", location)
     try:
         when = date.fromisoformat(text)
     except ValueError:
-        _fail(f"{text!r} is not a date in the calendar", location)
+        _fail(f"{quote(text)} is not a date in the calendar", location)
     meals: list[Meal] = []
     for meal_value in _list(data["meals"], "meals", location):
         meal_location = f"{location}, meal {len(meals) + 1}"
         if isinstance(meal_value, dict) and isinstance(meal_value.get("name"), str):
-            meal_location = f"{location}, meal {meal_value['name']!r}"
+            meal_location = f"{location}, meal {quote(meal_value['name'])}"
         meal_data = _object(meal_value, meal_location, ("name", "entries"))
         name = _text(meal_data["name"], "name", meal_location)
         entries = tuple(
@@ -292,7 +295,7 @@ def _day(value: Any, position: int, resolve: FoodResolver, foods: dict[FoodRef, 
 def _recipe_location(value: Any, position: int) -> str:
     location = f"recipe {position}"
     if isinstance(value, dict) and isinstance(value.get("name"), str):
-        location += f" ({value['name']!r})"
+        location += f" ({quote(value['name'])})"
     return location
 
 
@@ -314,7 +317,7 @@ def _ingredient(value: Any, location: str, own: set[FoodRef], resolve: FoodResol
     if ref not in own and ref not in foods:
         food = resolve(ref)
         if food is None:
-            _fail(f"unknown food {reference!r}; it is not in the food database", location)
+            _fail(f"unknown food {quote(reference)}; it is not in the food database", location)
         foods[ref] = food
     try:
         return Ingredient(ref, amount, unit)
@@ -367,9 +370,9 @@ def _recipe_ids(values: list[Any]) -> dict[FoodRef, str]:
         except FoodRefError as error:
             _fail(f"id: {error}", location)
         if ref.source != RECIPE_SOURCE:
-            _fail(f"a recipe's id is recipe:<key>, e.g. recipe:12; got {text!r}", location)
+            _fail(f"a recipe's id is recipe:<key>, e.g. recipe:12; got {quote(text)}", location)
         if ref in ids:
-            _fail(f"the id {text!r} is also {ids[ref]}'s", location)
+            _fail(f"the id {quote(text)} is also {ids[ref]}'s", location)
         ids[ref] = location
     return ids
 
@@ -384,6 +387,9 @@ def recipes_from_data(values: Any, resolve: FoodResolver,
     """
     foods = {} if foods is None else foods
     items = _list(values, "recipes", "file")
+    if len(items) > FILE_RECIPES.maximum:
+        _fail(f"a file holds at most {FILE_RECIPES.maximum:,g} recipes, this one "
+              f"{len(items):,}", "recipes")
     locations = _recipe_ids(items)
     own = set(locations)
     recipes = tuple(
@@ -414,7 +420,7 @@ def plan_from_data(data: Any, resolve: FoodResolver) -> LoadedPlan:
     """A plan from parsed JSON (see :func:`load_plan`)."""
     top = _object(data, "file", ("format", "profile", "days"), ("name", "supplements", "recipes"))
     if top["format"] != PLAN_FORMAT:
-        _fail(f"format must be {PLAN_FORMAT!r}, got {top['format']!r}", "file")
+        _fail(f"format must be {PLAN_FORMAT!r}, got {quote(top['format'])}", "file")
     name = None
     if "name" in top:
         name = _text(top["name"], "name", "file")
@@ -497,7 +503,7 @@ def plan_to_data(plan: Plan, *, recipes: Sequence[Recipe] = ()) -> dict[str, Any
 def recipe_to_data(recipe: Recipe) -> dict[str, Any]:
     """A recipe as JSON-ready data in canonical key order (optional fields when set)."""
     if recipe.ref is None:
-        raise ValueError(f"recipe {recipe.label!r} has no id to write; store it first")
+        raise ValueError(f"recipe {quote(recipe.label)} has no id to write; store it first")
     data: dict[str, Any] = {"id": str(recipe.ref), "name": recipe.name}
     if recipe.servings is not None:
         data["servings"] = _json_number(recipe.servings)
@@ -530,7 +536,7 @@ def _supplement_data(supplement: Supplement) -> dict[str, Any]:
 def dump_plan(plan: Plan, *, recipes: Sequence[Recipe] = ()) -> str:
     """The plan as ``planner.plan/1`` text: 2-space indent, UTF-8, final newline."""
     data = plan_to_data(plan, recipes=recipes)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def load_recipes(text: str, resolve: FoodResolver) -> LoadedRecipes:
@@ -542,11 +548,11 @@ def load_recipes(text: str, resolve: FoodResolver) -> LoadedRecipes:
         raise PlanFileError("a recipes file must be text", "file")
     top = _object(_parse_json(text), "file", ("format", "recipes"))
     if top["format"] != RECIPES_FORMAT:
-        _fail(f"format must be {RECIPES_FORMAT!r}, got {top['format']!r}", "file")
+        _fail(f"format must be {RECIPES_FORMAT!r}, got {quote(top['format'])}", "file")
     return recipes_from_data(top["recipes"], resolve)
 
 
 def dump_recipes(recipes: Iterable[Recipe]) -> str:
     """Recipes as ``planner.recipes/1`` text, in the order given."""
     data = {"format": RECIPES_FORMAT, "recipes": [recipe_to_data(r) for r in recipes]}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
