@@ -40,6 +40,7 @@ Progress = Callable[[int, int], None]
 
 MAX_QUERY_TOKENS: Final = 12
 MAX_TOKEN_LENGTH: Final = 40
+MAX_GROUP_CODE_LENGTH: Final = 16
 DEFAULT_LIMIT: Final = 50
 #: How many full-text matches are scored at most (see :func:`text_ranked_sqlite`).
 RANK_WINDOW: Final = 4000
@@ -54,6 +55,14 @@ def query_tokens(text: str) -> list[str]:
     """The words of a search string, lower-cased, as the FTS tokenizer would see them."""
     tokens = _TOKEN.findall(text[:2000].lower())
     return [t[:MAX_TOKEN_LENGTH] for t in tokens[:MAX_QUERY_TOKENS]]
+
+
+def is_group_code(text: str) -> bool:
+    """Whether ``text`` can be a food group code (``1100``): letters and digits, short.
+
+    Anything else (a NUL, a control character, a space, 10 MB of text) names no group.
+    """
+    return isinstance(text, str) and 0 < len(text) <= MAX_GROUP_CODE_LENGTH and text.isalnum()
 
 
 def fts5_query(tokens: Sequence[str]) -> str:
@@ -128,6 +137,9 @@ class FoodRepository:
             )
         )
         if group:
+            if not is_group_code(group):
+                # No group is called that; and PostgreSQL refuses a NUL in any text.
+                return []
             base = base.where(FoodRecord.group_code == group)
         if not tokens:
             if not group:
