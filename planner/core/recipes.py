@@ -299,14 +299,34 @@ def _loop_text(path: list[Recipe], refs: list[FoodRef | None], inner: FoodRef,
     cycle = [recipe.label for recipe in path[start:]]
     if rotate:
         cycle = [cycle[-1], *cycle[:-1]]
-    return " -> ".join((*cycle, cycle[0]))
+    names = [*cycle, cycle[0]]
+    if len(names) > 6:  # a loop through 300 recipes is told by its ends
+        names = [*names[:3], "…", *names[-2:]]
+    return " -> ".join(clip(name, 30) if name != "…" else name for name in names)
 
 
-def _depth_text(path: list[Recipe], inner: Recipe) -> str:
-    names = [recipe.label for recipe in (*path, inner)]
-    shown = names if len(names) <= 5 else [*names[:2], "…", *names[-2:]]
-    return (f"recipes are nested more than {RECIPE_DEPTH.maximum:g} deep "
-            f"({' -> '.join(clip(name, 30) for name in shown)})")
+def _depth_error(recipe: Recipe, position: int, names: list[str]) -> RecipeError:
+    shown = [clip(name, 30) for name in names]
+    if len(shown) > 5:
+        shown = [*shown[:2], "…", *shown[-2:]]
+    return RecipeError(f"recipes are nested more than {RECIPE_DEPTH.maximum:g} deep "
+                       f"({' -> '.join(shown)})", recipe.label, position, ref=recipe.ref)
+
+
+def _deepest_path(recipes: Mapping[FoodRef, Recipe], levels: Mapping[FoodRef, int],
+                  start: Recipe) -> list[str]:
+    """Names from ``start`` down its deepest line of recipes inside recipes."""
+    names = [start.label]
+    recipe: Recipe | None = start
+    while recipe is not None:
+        inner = [item.food for item in recipe.ingredients if item.food in levels]
+        if not inner:
+            break
+        deepest = max(inner, key=lambda ref: levels[ref])
+        recipe = recipes.get(deepest)
+        if recipe is not None:
+            names.append(recipe.label)
+    return names
 
 
 def _walk(
@@ -314,6 +334,7 @@ def _walk(
     roots: Iterable[Recipe],
     *,
     skip: Container[FoodRef] = (),
+    levels: dict[FoodRef, int] | None = None,
     leaves: dict[tuple[FoodRef, str], Ingredient] | None = None,
     rotate: bool = False,
 ) -> list[FoodRef]:
@@ -323,12 +344,16 @@ def _walk(
     An explicit stack, so a chain of any depth costs no Python frames; every edge is
     followed once, so the cost is linear in the size of the recipe graph. Raises
     :class:`RecipeError` naming the recipe and ingredient where a loop closes or the
-    nesting passes :data:`~planner.core.bounds.RECIPE_DEPTH`. ``leaves`` (filled in)
-    gets every ingredient that is no recipe of ``recipes``, by (food, unit), first
-    occurrence first, in the order a recursive expansion would meet them.
+    nesting passes :data:`~planner.core.bounds.RECIPE_DEPTH`. ``levels`` (filled in)
+    holds how deep each recipe walked is (foods only: 1); a skipped recipe must be in
+    it. ``leaves`` (filled in) gets every ingredient that is no recipe of ``recipes``,
+    by (food, unit), first occurrence first, in the order a recursive expansion would
+    meet them.
     """
     order: list[FoodRef] = []
     done: set[FoodRef] = set()
+    levels = {} if levels is None else levels
+    limit = int(RECIPE_DEPTH.maximum)
     for root in roots:
         root_ref = root.ref
         if root_ref is not None and root_ref in done and recipes.get(root_ref) is root:
@@ -336,19 +361,29 @@ def _walk(
         path: list[Recipe] = [root]
         refs: list[FoodRef | None] = [root_ref]
         positions = [0]
+        # Per frame: the deepest recipe ingredient so far, and its position.
+        below = [0]
+        below_at = [0]
         on_path = {root_ref} if root_ref is not None else set()
         while path:
             recipe = path[-1]
             index = positions[-1]
             if index == len(recipe.ingredients):
+                level = below.pop() + 1
+                at = below_at.pop()
                 path.pop()
                 positions.pop()
                 ref = refs.pop()
+                if level > limit:
+                    raise _depth_error(recipe, at, _deepest_path(recipes, levels, recipe))
                 if ref is not None:
                     on_path.discard(ref)
                     if recipes.get(ref) is recipe:
                         done.add(ref)
                         order.append(ref)
+                        levels[ref] = level
+                if path and level > below[-1]:
+                    below[-1], below_at[-1] = level, positions[-1]
                 continue
             positions[-1] = index + 1
             ingredient = recipe.ingredients[index]
@@ -362,12 +397,17 @@ def _walk(
                 raise RecipeError(f"contains itself: {_loop_text(path, refs, inner_ref, rotate)}",
                                   recipe.label, index + 1, ref=recipe.ref)
             if inner_ref in done or inner_ref in skip:
+                level = levels.get(inner_ref, 1)
+                if level > below[-1]:
+                    below[-1], below_at[-1] = level, index + 1
                 continue
-            if len(path) >= RECIPE_DEPTH.maximum:
-                raise RecipeError(_depth_text(path, inner), recipe.label, index + 1,
-                                  ref=recipe.ref)
+            if len(path) >= limit:
+                names = [item.label for item in (*path, inner)]
+                raise _depth_error(recipe, index + 1, names)
             path.append(inner)
             positions.append(0)
+            below.append(0)
+            below_at.append(0)
             refs.append(inner_ref)
             on_path.add(inner_ref)
     return order
@@ -393,6 +433,8 @@ class RecipeBook:
         self.foods = foods
         self._nutrients: dict[FoodRef, RecipeNutrients] = {}
         self._foods: dict[FoodRef, Food] = {}
+        #: How deep each recipe walked so far is (see :func:`_walk`).
+        self._levels: dict[FoodRef, int] = {}
 
     def add(self, recipe: Recipe) -> Recipe:
         """File ``recipe`` under its reference, e.g. one just stored; returns the book's.
@@ -429,13 +471,14 @@ class RecipeBook:
             found = self._nutrients.get(ref)
             if found is None:
                 # What is computed was checked: no loop can pass through it.
-                self._compute_all(_walk(self._recipes, (recipe,), skip=self._nutrients))
+                self._compute_all(_walk(self._recipes, (recipe,), skip=self._nutrients,
+                                        levels=self._levels))
                 found = self._nutrients[ref]
             return found
         # A draft with a reference may be an edit that puts a recipe containing it inside
         # it: every recipe inside is walked. Without a reference nothing can contain it.
         skip: Container[FoodRef] = self._nutrients if ref is None else ()
-        self._compute_all(_walk(self._recipes, (recipe,), skip=skip))
+        self._compute_all(_walk(self._recipes, (recipe,), skip=skip, levels=self._levels))
         return self._compute(recipe)
 
     def _compute_all(self, order: Iterable[FoodRef]) -> None:
@@ -539,7 +582,7 @@ class RecipeBook:
             else:
                 drafts.append((recipe, grams))
         leaves: dict[tuple[FoodRef, str], Ingredient] = {}
-        order = _walk(self._recipes, roots, leaves=leaves)
+        order = _walk(self._recipes, roots, levels=self._levels, leaves=leaves)
         self._compute_all(order)
         found: dict[tuple[FoodRef, str], float] = {}
         for recipe, grams in drafts:
