@@ -75,7 +75,13 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
 
 
 def _number_text(value: float) -> str:
-    return f"{value:,g}" if abs(value) >= 10_000 else f"{value:g}"
+    return f"{value:,g}" if abs(value) >= 1000 else f"{value:g}"
+
+
+def _given(value: float) -> str:
+    """A number as given: short (``1e+06``), but never rounded to look like another."""
+    text = f"{value:g}"
+    return text if float(text) == value else repr(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +119,16 @@ class Bound:
         if math.isinf(number):
             raise error(f"{what} must be finite, got {number}")
         if number <= 0 and (self.above == 0 or self.minimum > 0):
-            raise error(f"{what} must be more than zero, got {number:g}")
+            raise error(f"{what} must be more than zero, got {_given(number)}")
         if self.above is not None and number <= self.above:
-            raise error(f"{what} must be more than {self._limit(self.above)}, got {number:g}")
+            raise error(f"{what} must be more than {self._limit(self.above)}, "
+                        f"got {_given(number)}")
         if self.above is None and number < self.minimum:
-            raise error(f"{what} {number:g} is too small (at least {self._limit(self.minimum)})")
+            raise error(f"{what} {_given(number)} is too small "
+                        f"(at least {self._limit(self.minimum)})")
         if number > self.maximum:
-            raise error(f"{what} {number:g} is too large (at most {self._limit(self.maximum)})")
+            raise error(f"{what} {_given(number)} is too large "
+                        f"(at most {self._limit(self.maximum)})")
         return number
 
     def contains(self, value: float) -> bool:
