@@ -141,6 +141,7 @@ def upgrade(
     on_step: StepObserver | None = None,
     *,
     target: str = "head",
+    before_migrating: Callable[[str], None] | None = None,
 ) -> bool:
     """Bring the schema to :data:`HEAD` and load ``data`` if needed, in one transaction.
 
@@ -148,6 +149,8 @@ def upgrade(
     half-built one that holds data (:class:`HalfBuiltSchemaError`). Returns True when
     anything was written. The fast path (nothing to do) reads one row and imports
     nothing of Alembic. ``target`` stops at an older revision (tests of upgrades).
+    ``before_migrating(revision)`` is called before a database that has a schema is
+    migrated (the window and the CLI back the file up then).
     """
     wanted = HEAD if target == "head" else target
     with engine.connect() as connection:
@@ -155,6 +158,8 @@ def upgrade(
         _refuse_unknown(revision)
         if revision == wanted and (data is None or not data.needed(connection)):
             return False
+    if before_migrating is not None and revision is not None and revision != wanted:
+        before_migrating(revision)
     with migration_transaction(engine) as connection:
         # Another process may have done the work while this one waited for the lock.
         state = schema_state(connection)

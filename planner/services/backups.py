@@ -56,6 +56,7 @@ from planner.services.health import (
 __all__ = [
     "AUTO",
     "BEFORE_RESTORE",
+    "BEFORE_UPGRADE",
     "DEFAULT_KEEP",
     "MANUAL",
     "BackupError",
@@ -73,6 +74,7 @@ AUTO_INTERVAL: Final = dt.timedelta(days=1)
 AUTO: Final = "auto"
 MANUAL: Final = "manual"
 BEFORE_RESTORE: Final = "before-restore"
+BEFORE_UPGRADE: Final = "before-upgrade"
 #: How long a restore waits for other connections to let go of the database.
 RESTORE_LOCK_TIMEOUT_MS: Final = 1000
 

@@ -14,8 +14,8 @@ was, and two planners starting at once wait for each other.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
@@ -44,6 +44,7 @@ class Database:
         load_foods: bool = False,
         progress: Progress | None = None,
         on_step: StepObserver | None = None,
+        before_migrating: Callable[[str], None] | None = None,
     ) -> Database:
         """Connect to ``url`` (default: :func:`planner.paths.db_url`) and migrate it.
 
@@ -52,7 +53,8 @@ class Database:
         """
         engine = make_engine(url or paths.db_url())
         try:
-            upgrade(engine, ShippedFoods(progress) if load_foods else None, on_step)
+            upgrade(engine, ShippedFoods(progress) if load_foods else None, on_step,
+                    before_migrating=before_migrating)
         except BaseException:
             engine.dispose()
             raise
@@ -85,8 +87,26 @@ def open_database(
     progress: Progress | None = None,
     on_step: StepObserver | None = None,
 ) -> Database:
-    """The database ready to use: migrated, and the shipped foods loaded (one transaction)."""
-    return Database.open(url, load_foods=True, progress=progress, on_step=on_step)
+    """The database ready to use: migrated, and the shipped foods loaded (one transaction).
+
+    A SQLite file with an older schema is backed up (``...-before-upgrade.sqlite3``,
+    never pruned) before it is migrated: the upgrade is all-or-nothing, but the user
+    may want the old version back with an older planner.
+    """
+    url = url or paths.db_url()
+
+    def back_up(_revision: str) -> None:
+        from planner.services.backups import BEFORE_UPGRADE, BackupError, BackupService
+
+        backups = BackupService(url)
+        if backups.supported:
+            # The upgrade itself cannot lose anything; a backup that cannot be made (a
+            # full disk) does not keep the user from starting.
+            with suppress(BackupError):
+                backups.create(BEFORE_UPGRADE)
+
+    return Database.open(url, load_foods=True, progress=progress, on_step=on_step,
+                         before_migrating=back_up)
 
 
 class ShippedFoods:

@@ -292,6 +292,24 @@ def test_upgrades_killed_at_random_moments_lose_no_plan(
     assert -9 in codes, "no kill landed inside an upgrade"
 
 
+@pytest.mark.sqlite_only
+def test_an_upgrade_backs_the_old_file_up_first(tmp_path: Path, isolated_paths: Path) -> None:
+    from planner.services.backups import BackupService
+
+    path = isolated_paths / "planner.sqlite3"
+    isolated_paths.mkdir(parents=True, exist_ok=True)
+    older = KNOWN_REVISIONS[-2]
+    before = _database_at(f"sqlite:///{path}", older)
+    assert _plans_text(f"sqlite:///{path}") == before  # the upgrade happens here
+    backups = BackupService(f"sqlite:///{path}").list()
+    assert [info.reason for info in backups] == ["before-upgrade"]
+    assert current_revision_or_none(f"sqlite:///{backups[0].path}") == older
+    assert backups[0].plan_count == 1
+    # The next start has nothing to upgrade and makes no other backup.
+    _plans_text(f"sqlite:///{path}")
+    assert len(BackupService(f"sqlite:///{path}").list()) == 1
+
+
 # -- two planners starting at once -----------------------------------------------------------
 
 
