@@ -80,8 +80,8 @@ def _number_text(value: float) -> str:
 
 def _given(value: float) -> str:
     """A number as given: short (``1e+06``), but never rounded to look like another."""
-    text = f"{value:g}"
-    return text if float(text) == value else repr(value)
+    text, exact = f"{value:g}", repr(value)
+    return text if float(text) == value and len(text) <= len(exact) else exact
 
 
 @dataclass(frozen=True, slots=True)

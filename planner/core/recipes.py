@@ -620,9 +620,10 @@ def _check_density(recipe: Recipe, per_100g: Mapping[str, float | None]) -> None
             nutrient = BY_KEY[key]
             weight = (f"a cooked weight of {recipe.cooked_grams:g} g"
                       if recipe.cooked_grams is not None else "its weight")
+            amount = f"{value:,.0f}" if value >= 1000 else f"{value:,.1f}"
             raise RecipeError(
                 f"{weight} is too small for its ingredients: 100 g would hold "
-                f"{value:,.0f} {nutrient.unit} of {nutrient.label.lower()}, more than any "
+                f"{amount} {nutrient.unit} of {nutrient.label.lower()}, more than any "
                 f"food can", recipe.label, ref=recipe.ref)
 
 
