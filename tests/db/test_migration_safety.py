@@ -42,7 +42,7 @@ CHILD = Path(__file__).with_name("migration_child.py")
 FOODS = 8789
 #: Every step a first start goes through, each a moment to be killed right after.
 FIRST_START_STEPS = (*KNOWN_REVISIONS, "load:1", "load:50", "load:99", "data")
-RANDOM_KILLS = 10
+RANDOM_KILLS = 20
 SEED = 20261203
 
 PG_URL = os.environ.get("PLANNER_TEST_PG_URL")
