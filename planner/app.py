@@ -1,13 +1,142 @@
-"""Composition root: ``planner`` opens the window, ``planner COMMAND`` runs headless.
+"""Composition root: every service built once, for the window and the command line.
 
-Nothing happens at import time: no engine, no QApplication. Qt is imported only when
-the window is asked for, so the command line starts fast and runs without a display.
+``planner`` opens the window, ``planner COMMAND`` runs headless; both start from
+:func:`open_services` (the window through :func:`open_workspace`, which also checks
+the database first, makes the demo week and the day's backup). Nothing happens at
+import time: no engine, no QApplication. Qt is imported only when the window is asked
+for, so the command line starts fast and runs without a display.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planner.db.foods import Progress
+    from planner.services.backups import BackupService
+    from planner.services.database import Database
+    from planner.services.foods import FoodService
+    from planner.services.health import DatabaseProblem
+    from planner.services.online import OnlineService
+    from planner.services.plans import PlanService
+    from planner.services.recipes import RecipeService
+    from planner.services.reports import ReportService
+    from planner.services.settings import SettingsService
+    from planner.services.shopping import ShoppingService
+    from planner.services.swaps import SwapService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Every use case over one open database, with the settings read once."""
+
+    db: Database
+    settings: SettingsService
+    foods: FoodService
+    plans: PlanService
+    recipes: RecipeService
+    swaps: SwapService
+    shopping: ShoppingService
+    reports: ReportService
+    backups: BackupService
+    online: OnlineService
+
+    def close(self) -> None:
+        """Close the online clients and the database (nothing runs on them any more)."""
+        self.online.close()
+        self.db.close()
+
+
+def build_services(db: Database, settings: SettingsService | None = None) -> Services:
+    """The services over an open ``db`` (tests build them over a copy of the database)."""
+    from planner.services.backups import BackupService
+    from planner.services.foods import FoodService
+    from planner.services.online import OnlineService
+    from planner.services.plans import PlanService
+    from planner.services.recipes import RecipeService
+    from planner.services.reports import ReportService
+    from planner.services.settings import SettingsService
+    from planner.services.shopping import ShoppingService
+    from planner.services.swaps import SwapService
+
+    settings = settings or SettingsService()
+    plans = PlanService(db, settings)
+    shopping = ShoppingService(db, settings)
+    return Services(
+        db=db,
+        settings=settings,
+        foods=FoodService(db),
+        plans=plans,
+        recipes=RecipeService(db),
+        swaps=SwapService(db),
+        shopping=shopping,
+        reports=ReportService(db, settings, plans=plans, shopping=shopping),
+        backups=BackupService(db),
+        online=OnlineService(db),
+    )
+
+
+def open_services(url: str | None = None, progress: Progress | None = None) -> Services:
+    """Open (migrate, first-load) the database at ``url`` and build the services on it."""
+    from planner.services.database import open_database
+
+    db = open_database(url, progress)
+    try:
+        return build_services(db)
+    except BaseException:
+        db.close()
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """What the window starts with."""
+
+    services: Services
+    first_plan: int
+    #: The day's automatic backup, or why it could not be made (never fatal).
+    backup_note: str | None = None
+
+
+def open_workspace(
+    today: dt.date, progress: Progress | None = None, url: str | None = None
+) -> Workspace | DatabaseProblem:
+    """The window's start, off the GUI thread: check and open the database, load the
+    foods and the demo week the first time, make the day's backup; or say what is
+    wrong with the database."""
+    from planner import paths
+    from planner.services.backups import BackupError
+    from planner.services.health import check_database, diagnose
+
+    url = url or paths.db_url()
+    problem = check_database(url)
+    if problem is not None:
+        return problem
+    try:
+        services = open_services(url, progress)
+    except Exception as exc:
+        problem = diagnose(url, exc)
+        if problem is not None:
+            return problem
+        raise
+    try:
+        services.plans.ensure_demo(today)
+        summaries = services.plans.list()
+    except BaseException:
+        services.close()
+        raise
+    note = None
+    try:
+        made = services.backups.auto_backup()
+        if made is not None:
+            note = f"Backed up the database ({made.name})."
+    except BackupError as exc:
+        note = f"Today's backup could not be made: {exc}"
+    return Workspace(services, summaries[0].id, note)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,6 +13,7 @@ that changes the database makes the day's automatic backup first
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,13 +26,13 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 from sqlalchemy.exc import SQLAlchemyError
 
 from planner import __version__, paths
+from planner.app import Services, open_services
 from planner.core.foods import Food, FoodHit, FoodRefError
 from planner.db.migrate import SchemaTooNewError
 from planner.db.plans import PlanConflictError, PlanNotFoundError
 from planner.db.recipes import RecipeNotFoundError
 from planner.services.backups import BackupError, BackupInfo, BackupService
-from planner.services.database import Database, open_database
-from planner.services.foods import FoodNotFoundError, FoodService
+from planner.services.foods import FoodNotFoundError
 from planner.services.health import DatabaseProblem, ProblemKind
 from planner.services.outputs import check_output, write_output
 from planner.sources.food_dataset import DatasetError
@@ -73,14 +74,16 @@ class Context:
         self.args = args
         self.out = out
         self.err = err
-        self._db: Database | None = None
+        self._services: Services | None = None
         self._backed_up = False
 
     @property
-    def db(self) -> Database:
-        if self._db is None:
-            self._db = open_database(progress=self._progress("Loading the USDA food database"))
-        return self._db
+    def services(self) -> Services:
+        """The services of the composition root, opened on first use (once)."""
+        if self._services is None:
+            self._services = open_services(
+                progress=self._progress("Loading the USDA food database"))
+        return self._services
 
     def _progress(self, label: str) -> Callable[[int, int], None] | None:
         if not self.err.isatty():
@@ -104,9 +107,11 @@ class Context:
         if self._backed_up:
             return
         self._backed_up = True
-        url = self._db.engine.url.render_as_string(hide_password=False) if self._db else None
         try:
-            BackupService(url).auto_backup()
+            if self._services is not None:
+                self._services.backups.auto_backup()
+            else:
+                BackupService().auto_backup()
         except (BackupError, OSError, sqlite3.Error) as exc:
             print(f"planner: warning: today's backup could not be made: {exc}", file=self.err)
 
@@ -117,8 +122,8 @@ class Context:
         self.out.write(json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
+        if self._services is not None:
+            self._services.close()
 
 
 def _count(n: int, noun: str) -> str:
@@ -167,7 +172,7 @@ def food_json(food: Food) -> dict[str, Any]:
 
 def cmd_foods_search(ctx: Context) -> int:
     args = ctx.args
-    hits = FoodService(ctx.db).search(args.text, group=args.group, limit=args.limit)
+    hits = ctx.services.foods.search(args.text, group=args.group, limit=args.limit)
     if args.json:
         ctx.emit_json([hit_json(h) for h in hits])
         return EXIT_OK
@@ -183,7 +188,7 @@ def cmd_foods_search(ctx: Context) -> int:
 
 
 def cmd_foods_show(ctx: Context) -> int:
-    food = FoodService(ctx.db).get(ctx.args.food)
+    food = ctx.services.foods.get(ctx.args.food)
     if ctx.args.json:
         ctx.emit_json(food_json(food))
         return EXIT_OK
@@ -229,9 +234,8 @@ def read_plan_file(path: str) -> str:
 
 def cmd_analyze(ctx: Context) -> int:
     from planner.core.analysis_format import analysis_to_json, analysis_to_text
-    from planner.services.plans import PlanService
 
-    service = PlanService(ctx.db)
+    service = ctx.services.plans
     if ctx.args.plan_id is not None:
         plan = service.get(ctx.args.plan_id).plan
         analysis = service.analyze(plan)
@@ -248,11 +252,10 @@ def cmd_analyze(ctx: Context) -> int:
 
 
 def cmd_import_plan(ctx: Context) -> int:
-    from planner.services.plans import PlanService
 
     text = read_plan_file(ctx.args.file)
     ctx.before_writing()
-    saved = PlanService(ctx.db).import_text(text)
+    saved = ctx.services.plans.import_text(text)
     days = len(saved.plan.days)
     if ctx.args.json:
         ctx.emit_json({"plan": saved.id, "name": saved.plan.name, "days": days})
@@ -263,10 +266,9 @@ def cmd_import_plan(ctx: Context) -> int:
 
 
 def cmd_export_plan(ctx: Context) -> int:
-    from planner.services.plans import PlanService
 
     _check_output(ctx)
-    text = PlanService(ctx.db).export_text(ctx.args.plan_id)
+    text = ctx.services.plans.export_text(ctx.args.plan_id)
     if ctx.args.output:
         write_output(ctx.args.output, text, force=ctx.args.force)
     else:
@@ -275,9 +277,8 @@ def cmd_export_plan(ctx: Context) -> int:
 
 
 def cmd_plans_list(ctx: Context) -> int:
-    from planner.services.plans import PlanService
 
-    plans = PlanService(ctx.db).list()
+    plans = ctx.services.plans.list()
     if ctx.args.json:
         ctx.emit_json(
             [
@@ -302,10 +303,9 @@ def cmd_plans_list(ctx: Context) -> int:
 
 
 def cmd_plans_delete(ctx: Context) -> int:
-    from planner.services.plans import PlanService
 
     ctx.before_writing()
-    PlanService(ctx.db).delete(ctx.args.plan_id)
+    ctx.services.plans.delete(ctx.args.plan_id)
     print(f"Deleted plan {ctx.args.plan_id}.", file=ctx.out)
     return EXIT_OK
 
@@ -338,9 +338,8 @@ def recipe_summary_json(summary: Any) -> dict[str, Any]:
 
 
 def cmd_recipes_list(ctx: Context) -> int:
-    from planner.services.recipes import RecipeService
 
-    summaries = RecipeService(ctx.db).list()
+    summaries = ctx.services.recipes.list()
     if ctx.args.json:
         ctx.emit_json([recipe_summary_json(s) for s in summaries])
         return EXIT_OK
@@ -399,9 +398,8 @@ def _saved_recipe_json(saved: Any) -> dict[str, Any]:
 def cmd_recipes_show(ctx: Context) -> int:
     from planner.core.nutrients import NUTRIENTS
     from planner.core.recipes import unknown_note
-    from planner.services.recipes import RecipeService
 
-    saved = RecipeService(ctx.db).get(ctx.args.recipe)
+    saved = ctx.services.recipes.get(ctx.args.recipe)
     data = _saved_recipe_json(saved)
     if ctx.args.json:
         ctx.emit_json(data)
@@ -442,11 +440,10 @@ def cmd_recipes_show(ctx: Context) -> int:
 
 
 def cmd_recipes_import(ctx: Context) -> int:
-    from planner.services.recipes import RecipeService
 
     text = read_plan_file(ctx.args.file)
     ctx.before_writing()
-    imported = RecipeService(ctx.db).import_text(text)
+    imported = ctx.services.recipes.import_text(text)
     if ctx.args.json:
         ctx.emit_json({"recipes": {str(k): str(v) for k, v in imported.refs.items()},
                        "created": [str(ref) for ref in imported.created]})
@@ -460,10 +457,9 @@ def cmd_recipes_import(ctx: Context) -> int:
 
 
 def cmd_recipes_export(ctx: Context) -> int:
-    from planner.services.recipes import RecipeService
 
     _check_output(ctx)
-    text = RecipeService(ctx.db).export_text(ctx.args.recipes)
+    text = ctx.services.recipes.export_text(ctx.args.recipes)
     if ctx.args.output:
         write_output(ctx.args.output, text, force=ctx.args.force)
         print(f"Wrote the recipes to {ctx.args.output}.", file=ctx.out)
@@ -491,11 +487,10 @@ def swap_json(swap: Any) -> dict[str, Any]:
 
 def cmd_swaps(ctx: Context) -> int:
     from planner.core.swaps import SwapOptions
-    from planner.services.swaps import SwapService
 
     args = ctx.args
     options = SwapOptions(keep=args.keep, limit=args.limit, include_excluded=args.all_foods)
-    found = SwapService(ctx.db).suggest(args.food, args.amount, args.unit, options)
+    found = ctx.services.swaps.suggest(args.food, args.amount, args.unit, options)
     if args.json:
         ctx.emit_json(
             {
@@ -524,15 +519,13 @@ def cmd_swaps(ctx: Context) -> int:
 
 def cmd_optimize(ctx: Context) -> int:
     from planner.core.optimize import OptimizerSettings
-    from planner.services.plans import PlanService
-    from planner.services.swaps import SwapService
     from planner.sources.plan_file import dump_plan
 
     args = ctx.args
     _check_output(ctx)
-    loaded = PlanService(ctx.db).load_file_text(read_plan_file(args.file))
+    loaded = ctx.services.plans.load_file_text(read_plan_file(args.file))
     settings = OptimizerSettings(max_changes_per_day=args.max_changes)
-    result = SwapService(ctx.db).optimize(loaded.plan, dict(loaded.foods), settings)
+    result = ctx.services.swaps.optimize(loaded.plan, dict(loaded.foods), settings)
     if args.output:
         write_output(args.output, dump_plan(result.plan, recipes=loaded.recipes),
                      force=args.force)
@@ -625,9 +618,8 @@ def _plan_and_foods(
 ) -> tuple[Any, dict[Any, Food] | None, int | None, Mapping[Any, Any] | None]:
     """The plan of ``--plan ID`` (with its id) or of the plan file, its foods, and the
     file's recipes (``None`` for a stored plan: the database's are used)."""
-    from planner.services.plans import PlanService
 
-    service = PlanService(ctx.db)
+    service = ctx.services.plans
     if ctx.args.plan_id is not None:
         saved = service.get(ctx.args.plan_id)
         return saved.plan, None, saved.id, None
@@ -664,7 +656,7 @@ def _write_output(ctx: Context, text: str, output: str | None) -> None:
 
 def cmd_shopping_list(ctx: Context) -> int:
     from planner.reports.plan import plan_title
-    from planner.services.shopping import EXPORT_FORMATS, ShoppingService
+    from planner.services.shopping import EXPORT_FORMATS
 
     args = ctx.args
     start = _date_option(args.start, "--from")
@@ -674,7 +666,7 @@ def cmd_shopping_list(ctx: Context) -> int:
         raise CliError("PDF output needs a file: add -o FILE.pdf")
     _check_output(ctx)
     plan, foods, plan_id, recipes = _plan_and_foods(ctx)
-    service = ShoppingService(ctx.db)
+    service = ctx.services.shopping
     # A stored plan's list carries the ticks and hand-added items of its exact range.
     stored_id = plan_id if start is not None and end is not None else None
     sl = service.build(plan, foods, start, end, args.factor, args.units, plan_id=stored_id,
@@ -693,7 +685,6 @@ def cmd_shopping_list(ctx: Context) -> int:
 
 
 def cmd_print_plan(ctx: Context) -> int:
-    from planner.services.shopping import ShoppingService
 
     args = ctx.args
     start = _date_option(args.start, "--from")
@@ -703,7 +694,7 @@ def cmd_print_plan(ctx: Context) -> int:
         raise CliError("PDF output needs a file: add -o FILE.pdf")
     _check_output(ctx)
     plan, foods, _plan_id, _recipes = _plan_and_foods(ctx)
-    service = ShoppingService(ctx.db)
+    service = ctx.services.shopping
     if fmt == "pdf":
         _write_pdf(ctx, service.plan_report(plan, foods, start, end, fmt="html"))
     else:
@@ -715,7 +706,6 @@ def cmd_print_plan(ctx: Context) -> int:
 
 
 def cmd_report(ctx: Context) -> int:
-    from planner.services.reports import ReportService
 
     args = ctx.args
     start = _date_option(args.start, "--from")
@@ -727,7 +717,7 @@ def cmd_report(ctx: Context) -> int:
     plan, foods, plan_id, _recipes = _plan_and_foods(ctx)
     # A stored plan's list carries the ticks and hand-added items of its exact range.
     stored_id = plan_id if start is not None and end is not None else None
-    report = ReportService(ctx.db).weekly(plan, foods, start, end, plan_id=stored_id)
+    report = ctx.services.reports.weekly(plan, foods, start, end, plan_id=stored_id)
     if fmt == "pdf":
         _write_pdf(ctx, report.html, report.images)
     else:
@@ -766,7 +756,7 @@ def _changes(text: str) -> int:
 
 def cmd_import_usda(ctx: Context) -> int:
     ctx.before_writing()
-    service = FoodService(ctx.db)
+    service = ctx.services.foods
     count = service.import_usda(ctx.args.directory, ctx._progress("Importing"))
     if ctx.args.json:
         ctx.emit_json({"imported": count, "total_foods": service.count()})
@@ -779,9 +769,13 @@ def cmd_import_usda(ctx: Context) -> int:
 
 
 def _online_service(ctx: Context, *, with_db: bool = False) -> Any:
+    """The services' online clients (closed with them) for an import; for a search,
+    clients without a database, so a search works whatever state the database is in."""
     from planner.services.online import OnlineService
 
-    return OnlineService(ctx.db if with_db else None)
+    if with_db:
+        return contextlib.nullcontext(ctx.services.online)
+    return OnlineService(None)
 
 
 def online_result_json(result: Any) -> dict[str, Any]:

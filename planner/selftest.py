@@ -48,22 +48,23 @@ def _window_starts() -> bool:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from planner.ui.main_window import MainWindow
+    from planner.ui.launcher import Launcher
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow()
+    launcher = Launcher()
     shown: list[bool] = []
     loop = QEventLoop()
-    def ready(_db: object) -> None:
+
+    def ready(_window: object) -> None:
         shown.append(True)
         loop.quit()
 
-    window.database_ready.connect(ready)
+    launcher.window_ready.connect(ready)
     QTimer.singleShot(60_000, loop.quit)
-    window.show()
-    window.start()
+    launcher.start()
     loop.exec()
-    window.close()
+    if launcher.window is not None:
+        launcher.window.close()
     del app
     return bool(shown)
 

@@ -27,7 +27,7 @@ from planner.services.recipes import (
     sort_recipes,
     store_recipes,
 )
-from planner.settings import load_settings
+from planner.services.settings import SettingsService
 from planner.sources.plan_file import LoadedPlan, dump_plan, load_plan
 
 __all__ = [
@@ -65,10 +65,13 @@ def _day_content(day: Day) -> tuple[object, ...]:
 
 
 class PlanService:
-    def __init__(self, db: Database, settings: RuleSettings | None = None) -> None:
+    def __init__(
+        self, db: Database, settings: SettingsService | RuleSettings | None = None
+    ) -> None:
         self.db = db
-        # The user's thresholds (settings.json) unless the caller gives its own.
-        self.settings = settings or load_settings().rule_settings()
+        # The shared settings of the composition root; else the user's file, or the
+        # caller's own thresholds.
+        self.settings = SettingsService.of(settings)
 
     # -- reading -------------------------------------------------------------------
 
@@ -207,4 +210,4 @@ class PlanService:
     def analyze(self, plan: Plan, foods: dict[FoodRef, Food] | None = None) -> Analysis:
         if foods is None:
             foods = self.foods_for(plan)
-        return analyze(plan, foods, plan.profile.targets(dri_tables()), self.settings)
+        return analyze(plan, foods, plan.profile.targets(dri_tables()), self.settings.rules)

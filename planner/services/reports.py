@@ -24,18 +24,25 @@ from planner.core.shopping import Units
 from planner.reports.weekly import Report, weekly_report
 from planner.services.database import Database
 from planner.services.plans import PlanService
+from planner.services.settings import SettingsService
 from planner.services.shopping import ShoppingService, plan_between
-from planner.settings import load_settings
 
 __all__ = ["Report", "ReportService"]
 
 
 class ReportService:
-    def __init__(self, db: Database, settings: RuleSettings | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        settings: SettingsService | RuleSettings | None = None,
+        *,
+        plans: PlanService | None = None,
+        shopping: ShoppingService | None = None,
+    ) -> None:
         self.db = db
-        # The user's thresholds (settings.json) unless the caller gives its own.
-        self.settings = settings or load_settings().rule_settings()
-        self.shopping = ShoppingService(db, self.settings)
+        self.settings = SettingsService.of(settings)
+        self.plans = plans or PlanService(db, self.settings)
+        self.shopping = shopping or ShoppingService(db, self.settings)
 
     def weekly(
         self,
@@ -58,7 +65,7 @@ class ReportService:
         """
         part = plan_between(plan, start, end)  # checks the range
         if foods is None:
-            foods = PlanService(self.db, self.settings).foods_for(part)
+            foods = self.plans.foods_for(part)
         if plan_id is not None and start is not None and end is not None and (
                 factor is None or units is None):
             stored = self.shopping.stored(plan_id, start, end)

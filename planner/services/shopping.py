@@ -50,7 +50,7 @@ from planner.reports.shopping import (
 )
 from planner.services.database import Database
 from planner.services.plans import dri_tables
-from planner.settings import load_settings
+from planner.services.settings import SettingsService
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -126,14 +126,27 @@ class ShoppingService:
     def __init__(
         self,
         db: Database,
-        settings: RuleSettings | None = None,
+        settings: SettingsService | RuleSettings | None = None,
         aisle_order: Sequence[str] | None = None,
     ) -> None:
         self.db = db
-        user = load_settings()
-        # The user's thresholds and aisle order (settings.json) unless given here.
-        self.settings = settings or user.rule_settings()
-        self.aisle_order = tuple(user.aisle_order if aisle_order is None else aisle_order)
+        self.settings = SettingsService.of(settings)
+        #: The caller's own walking order (tests); ``None``: the user's setting.
+        self._aisle_order = None if aisle_order is None else tuple(aisle_order)
+
+    @property
+    def aisle_order(self) -> tuple[str, ...]:
+        if self._aisle_order is not None:
+            return self._aisle_order
+        return self.settings.current.aisle_order
+
+    def set_aisle_order(self, order: Sequence[str]) -> None:
+        """Keep ``order`` as the user's walking order (the shipped order is stored as
+        no order, so a later change of the shipped aisles is followed)."""
+        default = tuple(shipped_aisles().order)
+        stored = () if tuple(order) == default else tuple(order)
+        self._aisle_order = None
+        self.settings.update(aisle_order=stored)
 
     def aisles(self) -> Aisles:
         """The shipped aisles in the user's walking order (the shipped one if it is
@@ -294,7 +307,7 @@ class ShoppingService:
         if foods is None:
             with self.db.reading() as session:
                 foods = _foods_of(session, part)
-        return analyze(part, foods, plan.profile.targets(dri_tables()), self.settings)
+        return analyze(part, foods, plan.profile.targets(dri_tables()), self.settings.rules)
 
     def plan_report(self, plan: Plan, foods: Mapping[FoodRef, Food] | None = None,
                     start: dt.date | None = None, end: dt.date | None = None, *,

@@ -1,4 +1,4 @@
-"""Start the window: QApplication, database opened off the GUI thread, main window."""
+"""Start the window: QApplication, then the launcher opens the database and the window."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ def run() -> int:
     app.setDesktopFileName("planner")
     app.setWindowIcon(QIcon(str(paths.resource("planner.svg"))))
 
-    from planner.ui.main_window import MainWindow
+    from planner.ui.launcher import Launcher
 
-    window = MainWindow()
-    window.show()
-    window.start()
+    app.setQuitOnLastWindowClosed(False)
+    launcher = Launcher(app)
+    launcher.finished.connect(app.quit)
+    launcher.start()
     return app.exec()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -31,20 +29,14 @@ from PySide6.QtWidgets import (
 )
 
 from planner import paths
+from planner.app import Services
 from planner.core.foods import Food, FoodHit, FoodRef
 from planner.core.plan import Plan
 from planner.core.references import DISCLAIMER
 from planner.core.units import grams_for, portion_unit_name
-from planner.services.backups import BackupError, BackupService
-from planner.services.database import Database, open_database
-from planner.services.foods import FoodService
-from planner.services.health import Choice, DatabaseProblem, check_database, diagnose, set_aside
+from planner.services.backups import BackupError
 from planner.services.outputs import write_output
-from planner.services.plans import PlanService, dri_tables
-from planner.services.recipes import RecipeService
-from planner.services.shopping import ShoppingService
-from planner.services.swaps import SwapService
-from planner.settings import load_settings
+from planner.services.plans import dri_tables
 from planner.ui.day_view import DayView
 from planner.ui.document import PlanDocument
 from planner.ui.recipe_editor import RecipesView
@@ -64,47 +56,6 @@ Academies (1997, 2011).</p>
 <p><b>Not medical advice.</b> {DISCLAIMER}</p>"""
 
 
-@dataclass(frozen=True, slots=True)
-class Workspace:
-    db: Database
-    first_plan: int
-    #: The day's automatic backup, or why it could not be made (never fatal).
-    backup_note: str | None = None
-
-
-def open_workspace(
-    today: dt.date, progress: Callable[[int, int], None]
-) -> Workspace | DatabaseProblem:
-    """Worker-thread job: check, open and migrate the database, load foods and the demo
-    week the first time, make the day's backup; or say what is wrong with the database."""
-    url = paths.db_url()
-    problem = check_database(url)
-    if problem is not None:
-        return problem
-    try:
-        db = open_database(url, progress)
-    except Exception as exc:
-        problem = diagnose(url, exc)
-        if problem is not None:
-            return problem
-        raise
-    try:
-        plans = PlanService(db)
-        plans.ensure_demo(today)
-        summaries = plans.list()
-    except BaseException:
-        db.close()
-        raise
-    note = None
-    try:
-        made = BackupService(db).auto_backup()
-        if made is not None:
-            note = f"Backed up the database ({made.name})."
-    except BackupError as exc:
-        note = f"Today's backup could not be made: {exc}"
-    return Workspace(db, summaries[0].id, note)
-
-
 def default_amount(food: Food) -> tuple[float, str]:
     """What adding a food starts with: its first household measure, else 100 g."""
     for portion in food.portions:
@@ -118,40 +69,54 @@ def default_amount(food: Food) -> tuple[float, str]:
 
 
 class MainWindow(QMainWindow):
-    #: Emitted once the database is open and a plan is shown.
-    database_ready = Signal(object)
+    """The window over open services; built once the database is ready (see
+    :mod:`planner.ui.launcher`), closed with it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    #: The user picked a backup to put back: the launcher closes everything first.
+    restore_requested = Signal(object)
+    #: The window closed (its tasks have ended): the launcher closes the services.
+    closed = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        tasks: TaskRunner,
+        first_plan: int,
+        *,
+        note: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("planner")
         self.resize(1400, 860)
-        self.db: Database | None = None
+        self.services = services
+        self.db = services.db
+        self.foods = services.foods
+        self.plans = services.plans
+        self.swaps = services.swaps
+        self.shopping = services.shopping
+        self.online = services.online
+        self.tasks = tasks
+        self.tasks.failed.connect(self._background_failed)
         self.document: PlanDocument | None = None
         self.day_view: DayView | None = None
         self.week_view: WeekView | None = None
         #: Built the first time the Charts tab is shown: importing matplotlib costs 0.8 s.
         self.charts_view: Any = None
-        self.tasks = TaskRunner(self)
-        self._progress: QProgressDialog | None = None
         #: The dialog shown last (tests drive it through this).
         self.last_dialog: QDialog | QMessageBox | None = None
         #: The last weekly report made (tests read it).
         self.last_report: Any = None
-        #: What the user chose last time the database could not be used (tests read it).
-        self.problem_choice: Choice | None = None
         self.settings = QSettings(
             str(paths.data_dir() / "window.ini"), QSettings.Format.IniFormat
         )
-
-        self.placeholder = QLabel("Opening the food database…")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setCentralWidget(self.placeholder)
         self._build_actions()
         self._build_menus()
-        self._set_plan_actions_enabled(False)
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        self._build_workspace()
+        self._open_first_plan(first_plan, note)
 
     # -- actions and menus ---------------------------------------------------------
 
@@ -312,177 +277,48 @@ class MainWindow(QMainWindow):
                 toolbar.addAction(item)
         self.addToolBar(toolbar)
 
-    def _set_plan_actions_enabled(self, enabled: bool) -> None:
-        for action in (
-            self.new_action, self.open_action, self.rename_action, self.delete_action,
-            self.import_action, self.export_action, self.copy_day_action,
-            self.day_tab_action, self.week_tab_action, self.charts_tab_action,
-            self.shopping_tab_action, self.recipes_tab_action,
-            self.print_list_action, self.export_list_action,
-            self.print_plan_action, self.report_action,
-            self.previous_day_action,
-            self.next_day_action, self.find_action, self.profile_action,
-            self.supplements_action, self.fix_action, self.swaps_action,
-        ):
-            action.setEnabled(enabled)
-
     # -- start-up --------------------------------------------------------------------
 
-    def start(self) -> None:
-        self._progress = QProgressDialog("Loading the USDA food database…", "", 0, 100, self)
-        self._progress.setWindowTitle("planner")
-        self._progress.setCancelButton(None)
-        self._progress.setMinimumDuration(300)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        today = dt.date.today()
-        self.tasks.start(
-            lambda progress: open_workspace(today, progress),
-            self._on_workspace,
-            self._on_workspace_error,
-            self._on_progress,
-        )
-
-    def _on_progress(self, done: int, total: int) -> None:
-        if self._progress is not None:
-            self._progress.setValue(100 * done // max(total, 1))
-
-    def _close_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.reset()
-            self._progress.deleteLater()
-            self._progress = None
-
-    def _on_workspace(self, result: Workspace | DatabaseProblem) -> None:
-        self._close_progress()
-        if isinstance(result, DatabaseProblem):
-            self._handle_problem(result)
-            return
-        self.db, first_plan = result.db, result.first_plan
-        self.foods = FoodService(self.db)
-        self.plans = PlanService(self.db)
-        self.swaps = SwapService(self.db)
-        self.shopping = ShoppingService(self.db, self.plans.settings)
+    def _open_first_plan(self, first_plan: int, note: str | None) -> None:
         # Sort the foods into swap groups now, off the GUI thread, so the first
-        # "Magnesium swaps" answers at once.
-        self.tasks.start(self.swaps.index, lambda _index: None, lambda _exc: None)
-        if not hasattr(self, "splitter"):
-            self._build_workspace()
-        else:
-            self.search_panel.foods = self.foods
+        # "Magnesium swaps" answers at once (a failure is shown in the status line).
+        self.tasks.start(self.swaps.index, lambda _index: None)
         last = self.settings.value("plan/last")
         known = {p.id for p in self.plans.list()}
         plan_id = int(last) if last is not None and str(last).isdigit() else first_plan
         self.open_plan(plan_id if plan_id in known else first_plan)
         message = f"{self.foods.count():,} foods in the database."
-        if result.backup_note:
-            message += f" {result.backup_note}"
-        problems = load_settings().problems
+        if note:
+            message += f" {note}"
+        problems = self.services.settings.problems
         if problems:
             message += " Settings: " + "; ".join(problems) + "."
         self.statusBar().showMessage(message, 10000)
-        self.backup_action.setEnabled(BackupService(self.db).supported)
-        self.restore_action.setEnabled(BackupService(self.db).supported)
-        self.database_ready.emit(self.db)
+        supported = self.services.backups.supported
+        self.backup_action.setEnabled(supported)
+        self.restore_action.setEnabled(supported)
 
-    # -- a database that cannot be used -------------------------------------------------
-
-    def _handle_problem(self, problem: DatabaseProblem) -> None:
-        """Say what is wrong and offer the ways out; never touch the bad file silently."""
-        self.placeholder.setText("The database cannot be used.")
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Critical)
-        box.setWindowTitle("planner: the database cannot be used")
-        box.setText(problem.message)
-        labels = {
-            Choice.RESTORE_BACKUP: ("Restore a backup…", QMessageBox.ButtonRole.AcceptRole),
-            Choice.START_FRESH: (
-                "Start fresh (keep the file aside)", QMessageBox.ButtonRole.DestructiveRole
-            ),
-            Choice.RETRY: ("Try again", QMessageBox.ButtonRole.AcceptRole),
-            Choice.QUIT: ("Quit", QMessageBox.ButtonRole.RejectRole),
-        }
-        buttons: dict[object, Choice] = {}
-        for choice in problem.choices:
-            text, role = labels[choice]
-            buttons[box.addButton(text, role)] = choice
-        self.last_dialog = box
-        box.exec()
-        choice = buttons.get(box.clickedButton(), Choice.QUIT)
-        self.problem_choice = choice
-        if choice is Choice.RESTORE_BACKUP:
-            if self._restore_from_list(BackupService(paths.db_url())):
-                self.start()
-            else:
-                self._handle_problem(problem)
-        elif choice is Choice.START_FRESH and problem.path is not None:
-            moved = set_aside(problem.path)
-            self._show_message(f"The old database was kept as {moved}.")
-            self.start()
-        elif choice is Choice.RETRY:
-            self.start()
-        else:
-            self.close()
-
-    def _restore_from_list(self, backups: BackupService) -> bool:
-        """Let the user pick a backup and restore it; False when none was restored."""
-        try:
-            found = backups.list()
-        except BackupError as exc:
-            QMessageBox.warning(self, "Restore backup", str(exc))
-            return False
-        if not found:
-            QMessageBox.information(self, "Restore backup", "There are no backups yet.")
-            return False
-        labels = [
-            f"{info.created:%a %d %b %Y %H:%M} — {info.reason}, {info.plan_count} plans"
-            for info in found
-        ]
-        label, ok = QInputDialog.getItem(self, "Restore backup", "Backup:", labels, 0, False)
-        if not ok or label not in labels:
-            return False
-        try:
-            kept = backups.restore(found[labels.index(label)].path)
-        except BackupError as exc:
-            QMessageBox.warning(
-                self, "Restore backup", f"The backup was not restored:\n\n{exc}"
-            )
-            return False
-        if kept is not None:
-            self._show_message(f"Restored; the database as it was is kept in {kept.name}.")
-        return True
+    def _background_failed(self, message: str) -> None:
+        self._show_message(f"Something running in the background failed: {message}")
 
     def back_up_now(self) -> None:
-        if self.db is None:
-            return
         try:
-            made = BackupService(self.db).create()
+            made = self.services.backups.create()
         except BackupError as exc:
             QMessageBox.warning(self, "Back up now", str(exc))
             return
         self._show_message(f"Backed up to {made.path}.")
 
     def restore_backup(self) -> None:
-        """Close the database, put a backup back, open it again."""
-        if self.db is None:
-            return
-        backups = BackupService(self.db)
-        self.tasks.wait()
-        if self.document is not None:
-            self.document.changed.disconnect(self._refresh)
-        self.db.close()
-        self.db = None
-        self._set_plan_actions_enabled(False)
-        self._restore_from_list(backups)
-        self.document = None
-        self.start()
+        """Pick a backup; the launcher closes this window and the database, puts it
+        back and starts again."""
+        from planner.ui.launcher import restore_from_list
 
-    def _on_workspace_error(self, exc: BaseException) -> None:
-        self._close_progress()
-        self.placeholder.setText("The food database could not be opened.")
-        QMessageBox.critical(self, "planner", f"The database could not be opened:\n\n{exc}")
+        chosen = restore_from_list(self.services.backups, self)
+        if chosen is not None:
+            self.restore_requested.emit(chosen)
 
     def _build_workspace(self) -> None:
-        from planner.services.online import OnlineService
         from planner.ui.online_panel import OnlinePanel
         from planner.ui.search_panel import FoodSearchPanel
         from planner.ui.totals_panel import TotalsPanel
@@ -490,7 +326,6 @@ class MainWindow(QMainWindow):
 
         self.search_panel = FoodSearchPanel(self.foods)
         self.search_panel.food_chosen.connect(self.add_food)
-        self.online = OnlineService(self.db)
         self.online_panel = OnlinePanel(self.online, self.tasks)
         self.online_panel.message.connect(self._show_message)
         self.online_panel.food_imported.connect(self._on_food_imported)
@@ -525,7 +360,6 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self.setCentralWidget(self.splitter)
-        self.placeholder = QLabel()
 
     # -- the open plan -----------------------------------------------------------------
 
@@ -569,8 +403,7 @@ class MainWindow(QMainWindow):
             lambda message: QMessageBox.warning(self, "planner", message)
         )
         self.tabs.addTab(self.shopping_view, "Shopping")
-        assert self.db is not None
-        self.recipes_view = RecipesView(document, RecipeService(self.db))
+        self.recipes_view = RecipesView(document, self.services.recipes)
         self.recipes_view.message.connect(self._show_message)
         self.recipes_view.swaps_requested.connect(self._swaps_for_ingredient)
         self.tabs.addTab(self.recipes_view, "Recipes")
@@ -579,7 +412,6 @@ class MainWindow(QMainWindow):
         document.failed.connect(lambda message: QMessageBox.warning(self, "planner", message))
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)
-        self._set_plan_actions_enabled(True)
         self.settings.setValue("plan/last", plan_id)
         self._refresh()
 
@@ -760,14 +592,12 @@ class MainWindow(QMainWindow):
     def weekly_report(self) -> None:
         """The weekly report of the range shown in the Shopping tab, made off the GUI
         thread (charts take most of its 0.8 s), then shown in a print preview."""
-        from planner.services.reports import ReportService
-
-        if self.document is None or self.db is None:
+        if self.document is None:
             return
         view, document = self.shopping_view, self.document
         plan, foods, plan_id = document.plan, dict(document.foods), document.plan_id
         start, end, factor, units = view.start, view.end, view.factor, view.units
-        service = ReportService(self.db, self.plans.settings)
+        service = self.services.reports
         self._show_message("Making the weekly report…")
         self.report_action.setEnabled(False)
         self.tasks.start(
@@ -938,14 +768,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        if hasattr(self, "splitter"):
-            self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
         # A task may still be using the database (the swap index, the optimizer).
         self.tasks.wait()
-        if hasattr(self, "online"):
-            self.online.close()
-        if self.db is not None:
-            self.db.close()
-            self.db = None
+        self.tasks.failed.disconnect(self._background_failed)
         super().closeEvent(event)
+        self.closed.emit()

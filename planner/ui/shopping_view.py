@@ -624,20 +624,17 @@ class ShoppingView(QWidget):
 
     def edit_aisle_order(self) -> bool:
         """Let the user reorder the aisles; the order is a setting, kept for next time."""
-        from dataclasses import replace
-
         from planner.services.shopping import shipped_aisles
-        from planner.settings import load_settings, save_settings
 
         dialog = AisleOrderDialog(self.service.aisles(), shipped_aisles(), self)
         self.last_dialog = dialog
         if not dialog.exec():
             return False
-        order = dialog.order()
-        default = tuple(shipped_aisles().order)
-        stored = () if order == default else order
-        save_settings(replace(load_settings(), aisle_order=stored))
-        self.service.aisle_order = stored
+        try:
+            self.service.set_aisle_order(dialog.order())
+        except OSError as exc:
+            self._fail(f"The aisle order could not be saved: {exc}")
+            return False
         self.refresh()
         self.message.emit("Aisle order saved.")
         return True

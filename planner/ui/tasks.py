@@ -3,38 +3,46 @@
 A task is a plain function run on Qt's global thread pool; its result or exception
 comes back by signal, on the GUI thread. Task functions never touch widgets; they may
 report progress through the ``progress(done, total)`` callback they are given.
+
+A failure goes to the caller's ``on_error``; a caller that gives none leaves it to the
+runner's :attr:`TaskRunner.failed` signal, which the window shows: no failure is
+silently dropped. Only :class:`Exception` is caught: ``KeyboardInterrupt`` and
+``SystemExit`` are not failures of a task.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+T = TypeVar("T")
+#: ``progress(done, total)``, called from the worker thread.
+Progress = Callable[[int, int], None]
+ErrorHandler = Callable[[Exception], None]
 
-class TaskSignals(QObject):
+__all__ = ["Progress", "Task", "TaskRunner"]
+
+
+class _TaskSignals(QObject):
     progress = Signal(int, int)
     finished = Signal(object)
     failed = Signal(object)
 
 
-class Task(QRunnable):
-    def __init__(self, function: Callable[..., Any], *, with_progress: bool = False) -> None:
+class Task(QRunnable, Generic[T]):
+    def __init__(self, work: Callable[[Progress], T]) -> None:
         super().__init__()
-        self.function = function
-        self.with_progress = with_progress
-        self.signals = TaskSignals()
+        self.work = work
+        self.signals = _TaskSignals()
         # The runner keeps its own reference; do not let Qt delete it under our feet.
         self.setAutoDelete(False)
 
     def run(self) -> None:
         try:
-            if self.with_progress:
-                result = self.function(self.signals.progress.emit)
-            else:
-                result = self.function()
-        except BaseException as exc:  # handed to the GUI thread, which shows it
+            result = self.work(self.signals.progress.emit)
+        except Exception as exc:  # handed to the GUI thread, which shows it
             self.signals.failed.emit(exc)
         else:
             self.signals.finished.emit(result)
@@ -43,28 +51,53 @@ class Task(QRunnable):
 class TaskRunner(QObject):
     """Starts tasks and keeps them alive until they report."""
 
+    #: A task failed and its caller gave no ``on_error``: a message for the user.
+    failed = Signal(str)
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._running: set[Task] = set()
+        self._running: set[Task[Any]] = set()
         self.pool = QThreadPool.globalInstance()
 
     def start(
         self,
-        function: Callable[..., Any],
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> Task:
-        task = Task(function, with_progress=on_progress is not None)
+        work: Callable[[], T],
+        on_done: Callable[[T], None],
+        on_error: ErrorHandler | None = None,
+    ) -> Task[T]:
+        """Run ``work()`` off the GUI thread; ``on_done(result)`` back on it."""
+        return self._start(lambda _progress: work(), on_done, on_error, None)
+
+    def start_with_progress(
+        self,
+        work: Callable[[Progress], T],
+        on_done: Callable[[T], None],
+        on_progress: Progress,
+        on_error: ErrorHandler | None = None,
+    ) -> Task[T]:
+        """As :meth:`start`, with ``work(progress)`` reporting to ``on_progress``."""
+        return self._start(work, on_done, on_error, on_progress)
+
+    def _start(
+        self,
+        work: Callable[[Progress], T],
+        on_done: Callable[[T], None],
+        on_error: ErrorHandler | None,
+        on_progress: Progress | None,
+    ) -> Task[T]:
+        task: Task[T] = Task(work)
         self._running.add(task)
 
-        def finished(result: Any) -> None:
+        def finished(result: T) -> None:
             self._running.discard(task)
             on_done(result)
 
-        def failed(exc: BaseException) -> None:
+        def failed(exc: Exception) -> None:
             self._running.discard(task)
-            on_error(exc)
+            if on_error is not None:
+                on_error(exc)
+            else:
+                self.failed.emit(str(exc) or type(exc).__name__)
 
         task.signals.finished.connect(finished)
         task.signals.failed.connect(failed)

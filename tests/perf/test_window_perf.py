@@ -15,6 +15,9 @@ import pytest
 
 from planner.ui.main_window import MainWindow
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
+from windows import launched  # noqa: E402
+
 SCRIPT = Path(__file__).resolve().parent / "window_start.py"
 
 
@@ -33,16 +36,10 @@ def test_warm_start(benchmark, db_path: Path) -> None:
 
 @pytest.fixture
 def window(qtbot, db_path) -> MainWindow:
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.resize(1500, 900)
-    main.show()
-    with qtbot.waitSignal(main.database_ready, timeout=30000):
-        main.start()
-    # Steady state: the swap index is built in the background right after start.
-    main.tasks.wait()
-    yield main
-    main.close()
+    with launched(qtbot) as main:
+        # Steady state: the swap index is built in the background right after start.
+        main.tasks.wait()
+        yield main
 
 
 def test_add_entry_updates_everything(benchmark, qtbot, window) -> None:

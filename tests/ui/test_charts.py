@@ -146,7 +146,7 @@ def test_days_with_findings_are_marked(
         [demo_document.analysis.days[i].totals["magnesium_mg"].value for i in flagged])
 
     # 30 g of pumpkin seeds (592 mg/100 g) lifts Monday above the EAR: its marker goes.
-    foods, _plans = services
+    foods = services.foods
     demo_document.changed.connect(
         lambda: view.set_analysis(demo_document.analysis, demo_document.foods, WEDNESDAY))
     bars = _week(view).food_bars["magnesium_mg"]
@@ -226,7 +226,7 @@ def test_supplement_shares(view: ChartsView, demo_document: PlanDocument) -> Non
 
 
 def test_nothing_planned(qtbot: QtBot, view: ChartsView, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    _foods, plans = services
+    plans = services.plans
     empty = plans.analyze(Plan.week(Profile("Ana", "female", 45), MONDAY), {})
     view.resize(900, 600)
     view.show()

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from windows import launch
 
 from planner.services.backups import BackupService
 from planner.services.health import Choice
-from planner.ui.main_window import MainWindow
+from planner.ui.launcher import Launcher
 
 
 def answer_dialogs(answers: list[Callable[[QWidget], None]], seen: list[str]) -> None:
@@ -52,12 +53,6 @@ def accept_first(widget: QWidget) -> None:
     widget.accept()
 
 
-def start(qtbot, window: MainWindow) -> None:
-    window.resize(1200, 800)
-    window.show()
-    window.start()
-
-
 def corrupt(path: Path) -> None:
     with path.open("r+b") as file:
         file.seek(0)
@@ -68,12 +63,10 @@ def test_damaged_database_start_fresh_keeps_the_file_aside(qtbot, db_path) -> No
     corrupt(db_path)
     original = db_path.read_bytes()
     seen: list[str] = []
-    window = MainWindow()
-    qtbot.addWidget(window)
-    answer_dialogs([click("Start fresh (keep the file aside)")], seen)
-    with qtbot.waitSignal(window.database_ready, timeout=60000):
-        start(qtbot, window)
+    answer_dialogs([click("Start fresh (keep the file aside)"), close_box], seen)
+    window = launch(qtbot, timeout=60000)
     assert "is damaged" in seen[0] and str(db_path) in seen[0]
+    assert seen[1].startswith("The old database was kept as ")
     kept = [p for p in db_path.parent.iterdir() if p.name.startswith("planner.sqlite3.bad-")]
     assert len(kept) == 1 and kept[0].read_bytes() == original
     assert window.foods.count() == 8789
@@ -84,12 +77,11 @@ def test_damaged_database_restore_a_backup(qtbot, db_path) -> None:
     BackupService(f"sqlite:///{db_path}").create()
     corrupt(db_path)
     seen: list[str] = []
-    window = MainWindow()
-    qtbot.addWidget(window)
-    answer_dialogs([click("Restore a backup…"), accept_first], seen)
-    with qtbot.waitSignal(window.database_ready, timeout=60000):
-        start(qtbot, window)
-    assert window.problem_choice is Choice.RESTORE_BACKUP
+    launcher = Launcher()
+    answer_dialogs([click("Restore a backup…"), accept_first, close_box], seen)
+    window = launch(qtbot, launcher, timeout=60000)
+    assert launcher.problem_choice is Choice.RESTORE_BACKUP
+    assert "the database as it was is kept in planner.sqlite3.bad-" in seen[-1]
     with sqlite3.connect(db_path) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert window.foods.count() == 8789
@@ -101,26 +93,30 @@ def test_newer_database_quit_leaves_it_alone(qtbot, db_path) -> None:
         connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     before = db_path.read_bytes()
     seen: list[str] = []
-    window = MainWindow()
-    qtbot.addWidget(window)
+    launcher = Launcher()
     answer_dialogs([click("Quit")], seen)
-    start(qtbot, window)
-    qtbot.waitUntil(lambda: window.problem_choice is Choice.QUIT, timeout=30000)
+    launcher.start()
+    qtbot.waitUntil(lambda: launcher.problem_choice is Choice.QUIT, timeout=30000)
+    assert launcher.window is None
     assert "newer" in seen[0]
     assert db_path.read_bytes() == before
 
 
+def close_box(widget: QWidget) -> None:
+    assert isinstance(widget, QMessageBox)
+    widget.accept()
+
+
 @pytest.fixture
-def window(qtbot, db_path) -> MainWindow:
-    main = MainWindow()
-    qtbot.addWidget(main)
-    with qtbot.waitSignal(main.database_ready, timeout=60000):
-        start(qtbot, main)
-    yield main
-    main.close()
+def launcher(qtbot, db_path) -> Launcher:
+    starter = Launcher()
+    yield starter
+    if starter.window is not None:
+        starter.window.close()
 
 
-def test_back_up_now_then_restore_from_the_menu(qtbot, window) -> None:
+def test_back_up_now_then_restore_from_the_menu(qtbot, launcher) -> None:
+    window = launch(qtbot, launcher, timeout=60000)
     when = window.day_view.when
     window.add_food(window.foods.get("usda:11457"))
     window.back_up_now()
@@ -128,9 +124,12 @@ def test_back_up_now_then_restore_from_the_menu(qtbot, window) -> None:
     window.add_food(window.foods.get("usda:12014"))
     assert window.document.day(when).entry_count == count + 1
     seen: list[str] = []
-    answer_dialogs([accept_first], seen)
-    with qtbot.waitSignal(window.database_ready, timeout=60000):
+    answer_dialogs([accept_first, close_box], seen)
+    with qtbot.waitSignal(launcher.window_ready, timeout=60000) as blocker:
         window.restore_backup()
-    # The restored database is the backup: the pumpkin seeds added after it are gone.
+    # A new window over the restored database: the pumpkin seeds added after the
+    # backup are gone.
+    window = blocker.args[0]
+    qtbot.addWidget(window)
     assert window.document.day(when).entry_count == count
     assert window.backup_action.isEnabled() and window.restore_action.isEnabled()

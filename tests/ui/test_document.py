@@ -17,7 +17,7 @@ def day_codes(document, when) -> set[str]:
 
 
 def test_add_entry_saves_and_reanalyses(qtbot, demo_document, services) -> None:
-    foods, plans = services
+    foods, plans = services.foods, services.plans
     before = demo_document.analysis.day(MONDAY).totals["magnesium_mg"].value
     spinach = foods.get(SPINACH)
     with qtbot.waitSignal(demo_document.changed):
@@ -32,7 +32,7 @@ def test_add_entry_saves_and_reanalyses(qtbot, demo_document, services) -> None:
 
 
 def test_undo_and_redo_restore_database_and_totals(qtbot, demo_document, services) -> None:
-    foods, plans = services
+    foods, plans = services.foods, services.plans
     original = demo_document.analysis.day(MONDAY).totals["magnesium_mg"].value
     demo_document.add_entry(MONDAY, 2, foods.get(SPINACH), 100, "g")
     assert demo_document.undo_stack.undoText() == "Add Spinach, raw"
@@ -49,7 +49,7 @@ def test_undo_and_redo_restore_database_and_totals(qtbot, demo_document, service
 
 
 def test_enough_magnesium_clears_the_warning(qtbot, demo_document, services) -> None:
-    foods, _plans = services
+    foods = services.foods
     assert "vitd_high_mg_low" in day_codes(demo_document, MONDAY)
     # Pumpkin seeds, dried (usda:12014): 592 mg magnesium per 100 g.
     seeds = foods.get("usda:12014")
@@ -82,7 +82,7 @@ def test_move_entry_between_meals(qtbot, demo_document) -> None:
 
 
 def test_failed_save_keeps_the_window_state(qtbot, demo_document, services) -> None:
-    _foods, plans = services
+    plans = services.plans
     # Another window saves first: this document's revision is now stale.
     other = plans.get(demo_document.plan_id)
     plans.save(other, other.plan.with_day(other.plan.day(MONDAY).add_entry(

@@ -1,5 +1,6 @@
-"""The main window starts: the database opens off the GUI thread, with a progress dialog
-on the first start, and closes with the window.
+"""The window starts: the launcher opens the database off the GUI thread, with a progress
+dialog on the first start, builds the window from the services, and closes the database
+with the window.
 """
 
 from __future__ import annotations
@@ -14,63 +15,79 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from planner.services.database import Database
+from planner.ui.launcher import Launcher
 from planner.ui.main_window import ABOUT_TEXT, MainWindow
 
 
 @pytest.fixture
-def window(qtbot: QtBot) -> Iterator[MainWindow]:
-    main_window = MainWindow()
-    qtbot.addWidget(main_window)
-    main_window.show()
-    yield main_window
+def launcher() -> Iterator[Launcher]:
+    starter = Launcher()
+    yield starter
     # Whatever the test did, the database must not outlive the window.
-    main_window.close()
+    if starter.window is not None:
+        starter.window.close()
+    # A message-box answering timer must not answer the next test's boxes.
+    for timer in starter.findChildren(QTimer):
+        timer.stop()
 
 
-def _start(qtbot: QtBot, window: MainWindow, timeout: int = 20_000) -> Database:
-    with qtbot.waitSignal(window.database_ready, timeout=timeout) as blocker:
-        window.start()
-    db = blocker.args[0]
-    assert isinstance(db, Database)
-    return db
+def _start(qtbot: QtBot, launcher: Launcher, timeout: int = 20_000) -> MainWindow:
+    with qtbot.waitSignal(launcher.window_ready, timeout=timeout) as blocker:
+        launcher.start()
+    window = blocker.args[0]
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    return window
 
 
-@pytest.mark.usefixtures("db_path")
-def test_start_opens_the_loaded_database(qtbot: QtBot, window: MainWindow) -> None:
-    db = _start(qtbot, window)
-    assert window.db is db
+@pytest.fixture
+def window(qtbot: QtBot, launcher: Launcher, db_path: Path) -> MainWindow:
+    return _start(qtbot, launcher)
+
+
+def test_start_opens_the_loaded_database(qtbot: QtBot, launcher: Launcher,
+                                         db_path: Path) -> None:
+    window = _start(qtbot, launcher)
+    assert isinstance(window.db, Database)
+    assert launcher.services is not None and window.db is launcher.services.db
+    assert window.db.url == f"sqlite:///{db_path}"
     assert "8,789 foods" in window.statusBar().currentMessage()
-    assert not any(d.isVisible() for d in window.findChildren(QProgressDialog))
+    assert not any(d.isVisible() for d in QApplication.topLevelWidgets()
+                   if isinstance(d, QProgressDialog))
 
 
 class _ShowSpy(QObject):
-    """Notes what a dialog displayed each time it was shown."""
+    """Notes what a dialog displayed each time it was shown, and whether the window
+    existed yet."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, launcher: Launcher) -> None:
+        super().__init__(launcher)
+        self.launcher = launcher
         self.shown: list[tuple[str, bool]] = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Show and isinstance(watched, QProgressDialog):
-            self.shown.append((watched.labelText(), self.window.db is None))
+            self.shown.append((watched.labelText(), self.launcher.window is None))
         return False
 
 
 def test_first_start_shows_progress_and_finishes(
-    qtbot: QtBot, window: MainWindow, isolated_paths: Path
+    qtbot: QtBot, launcher: Launcher, isolated_paths: Path
 ) -> None:
     assert not (isolated_paths / "planner.sqlite3").exists()
-    spy = _ShowSpy(window)
-    with qtbot.waitSignal(window.database_ready, timeout=120_000):
-        window.start()
-        dialog = window.findChild(QProgressDialog)
-        assert dialog is not None
-        dialog.installEventFilter(spy)
-    # Shown while the load ran (no database yet), gone once it finished.
+    spy = _ShowSpy(launcher)
+    with qtbot.waitSignal(launcher.window_ready, timeout=120_000) as blocker:
+        launcher.start()
+        dialogs = [d for d in QApplication.topLevelWidgets() if isinstance(d, QProgressDialog)]
+        assert len(dialogs) == 1
+        dialogs[0].installEventFilter(spy)
+    window = blocker.args[0]
+    qtbot.addWidget(window)
+    # Shown while the load ran (no window yet), gone once it finished.
     assert spy.shown == [("Loading the USDA food database…", True)]
     assert "8,789 foods" in window.statusBar().currentMessage()
-    assert not any(d.isVisible() for d in window.findChildren(QProgressDialog))
+    assert not any(d.isVisible() for d in QApplication.topLevelWidgets()
+                   if isinstance(d, QProgressDialog))
     with sqlite3.connect(isolated_paths / "planner.sqlite3") as connection:
         # The sample recipes of a first start are foods too (source 'recipe').
         assert connection.execute(
@@ -78,10 +95,8 @@ def test_first_start_shows_progress_and_finishes(
     connection.close()
 
 
-@pytest.mark.usefixtures("db_path")
 def test_closing_the_window_closes_the_database(qtbot: QtBot, window: MainWindow) -> None:
-    db = _start(qtbot, window)
-    pool = db.engine.pool
+    pool = window.db.engine.pool
     # The count for the status bar returned its connection to the pool.
     assert pool.checkedin() >= 1
     assert window.close()
@@ -94,14 +109,14 @@ def test_about_says_not_medical_advice() -> None:
     assert "Release 28" in ABOUT_TEXT
 
 
-def _close_message_boxes(window: MainWindow) -> list[str]:
+def _close_message_boxes(owner: QObject) -> list[str]:
     """Accept every modal message box as it appears; the texts land in the returned list.
 
     A timer owned by the window polls from inside the box's own event loop, since
     ``QMessageBox.about``/``critical`` block until the box is closed.
     """
     texts: list[str] = []
-    timer = QTimer(window)
+    timer = QTimer(owner)
     timer.setInterval(10)
 
     def accept_box() -> None:
@@ -128,16 +143,17 @@ def test_help_menu_opens_the_about_box(window: MainWindow) -> None:
 
 
 def test_database_from_a_newer_planner_is_reported(
-    qtbot: QtBot, window: MainWindow, db_path: Path
+    qtbot: QtBot, launcher: Launcher, db_path: Path
 ) -> None:
     with sqlite3.connect(db_path) as connection:
         connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     connection.close()
-    shown = _close_message_boxes(window)
-    window.start()
+    shown = _close_message_boxes(launcher)
+    launcher.start()
     qtbot.waitUntil(lambda: bool(shown), timeout=20_000)
     assert shown[0].startswith(f"The database {db_path} ")
     assert "newer" in shown[0]
-    # Closing the dialog is the same as Quit: the file is left as it is.
-    assert window.placeholder.text() == "The database cannot be used."
-    assert window.db is None
+    # Closing the dialog is the same as Quit: no window, nothing opened.
+    qtbot.waitUntil(lambda: launcher.problem_choice is not None, timeout=5_000)
+    assert launcher.window is None
+    assert launcher.services is None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
+from windows import launched
 
 from planner.ui.main_window import MainWindow
 
@@ -18,14 +19,8 @@ DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_week.json"
 @pytest.fixture
 def window(qtbot, db_path) -> MainWindow:
     """The window over a loaded database (no reload), showing the demo week."""
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.resize(1500, 900)
-    main.show()
-    with qtbot.waitSignal(main.database_ready, timeout=30000):
-        main.start()
-    yield main
-    main.close()
+    with launched(qtbot) as main:
+        yield main
 
 
 def answer_next_dialog(texts: list[str]) -> None:
@@ -229,11 +224,6 @@ def test_a_broken_settings_file_is_reported_not_fatal(qtbot, db_path, isolated_p
     from planner.settings import settings_path
 
     settings_path().write_text('{"ca_mg_ratio_max": "high"}', encoding="utf-8")
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.show()
-    with qtbot.waitSignal(main.database_ready, timeout=30000):
-        main.start()
-    assert "ca_mg_ratio_max must be a number" in main.statusBar().currentMessage()
-    assert main.document.plans.settings.ca_mg_ratio_max == 2.6
-    main.close()
+    with launched(qtbot) as main:
+        assert "ca_mg_ratio_max must be a number" in main.statusBar().currentMessage()
+        assert main.document.plans.settings.rules.ca_mg_ratio_max == 2.6

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from windows import launched
 
 from planner.core.foods import FoodRef
 from planner.ui.main_window import MainWindow
@@ -15,15 +16,9 @@ RECIPES_TAB = 4
 
 @pytest.fixture
 def window(qtbot, db_path) -> MainWindow:
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.resize(1500, 900)
-    main.show()
-    with qtbot.waitSignal(main.database_ready, timeout=30000):
-        main.start()
-    main.tabs.setCurrentIndex(RECIPES_TAB)
-    yield main
-    main.close()
+    with launched(qtbot) as main:
+        main.tabs.setCurrentIndex(RECIPES_TAB)
+        yield main
 
 
 def close_next_modal(act=None) -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from windows import launched
 
 from planner.core.analysis import analyze
 from planner.services.plans import dri_tables
@@ -17,14 +18,8 @@ CHIPS = "19411"  # Snacks, potato chips, plain, salted
 
 @pytest.fixture
 def window(qtbot, db_path) -> MainWindow:
-    main = MainWindow()
-    qtbot.addWidget(main)
-    main.resize(1500, 900)
-    main.show()
-    with qtbot.waitSignal(main.database_ready, timeout=30000):
-        main.start()
-    yield main
-    main.close()
+    with launched(qtbot) as main:
+        yield main
 
 
 def when_dialog_shown(window: MainWindow, act: Callable[[object], None]) -> None:
