@@ -159,6 +159,12 @@ def test_low_magnesium_week_warns_on_every_day_and_the_week() -> None:
         }
     assert result["days"][0]["findings"][0]["message"] == vitd_mg_message("50.0", "101", 265)
     assert result["days"][1]["findings"][0]["message"] == vitd_mg_message("50.0", "104", 265)
+    # The advice comes with the finding (core decides it; the window only shows it):
+    # 265 - 101.x mg is about 164 mg more on that day.
+    assert result["days"][0]["findings"][0]["advice"].startswith(
+        "Reaching the EAR takes about 164 mg more magnesium on this day. Add magnesium-rich "
+        "foods such as spinach, pumpkin seeds")
+    assert result["days"][0]["findings"][1]["advice"].startswith("More magnesium-rich foods")
 
     week = result["week"]
     week_magnesium = (4 * LOW_DAY_A_MG + 3 * LOW_DAY_B_MG) / 7  # 102.427...

@@ -52,6 +52,7 @@ def finding_to_json(finding: Finding) -> dict[str, Any]:
         "scope": finding.scope,
         "message": finding.message,
         "explanation": finding.explanation,
+        "advice": finding.advice,
         "numbers": {name: _rounded(value) for name, value in finding.numbers.items()},
         "references": [str(reference) for reference in finding.references],
     }

@@ -36,6 +36,7 @@ from planner.core.references import (
     VAZQUEZ_LORENTE_2020,
     Reference,
 )
+from planner.core.status import amount_for_ul
 from planner.core.targets import Target, Targets
 from planner.core.totals import NutrientTotal
 from planner.core.units import format_nutrient
@@ -65,6 +66,8 @@ class Finding:
     message: str
     explanation: str
     references: tuple[Reference, ...] = ()
+    #: What could be done about it, in plain words (information, not medical advice).
+    advice: str = ""
 
     @property
     def scope(self) -> str:
@@ -221,8 +224,16 @@ def _vitd_high_mg_low(
         "magnesium_mg": mg.value,
         "magnesium_threshold_mg": mg_threshold,
     }
+    shortfall = mg_threshold - mg.value
+    when = "this day" if day is not None else "an average day"
+    advice = (
+        f"Reaching the EAR takes about {math.ceil(shortfall)} mg more magnesium on {when}. "
+        "Add magnesium-rich foods such as spinach, pumpkin seeds, almonds or black beans, "
+        "or see the Swaps for an entry to find a magnesium-rich alternative to a food "
+        "already planned."
+    )
     return [Finding(VITD_HIGH_MG_LOW, "warning", day, MappingProxyType(numbers), message,
-                    _VITD_MG_EXPLANATION, _VITD_MG_REFERENCES)]
+                    _VITD_MG_EXPLANATION, _VITD_MG_REFERENCES, advice)]
 
 
 def _vitd_above_ul(
@@ -232,8 +243,7 @@ def _vitd_above_ul(
     vitd, target = totals.get("vitamin_d_ug"), targets.get("vitamin_d_ug")
     if vitd is None or target is None or target.ul is None:
         return []
-    # A UL that covers supplements only is compared with the supplemental part alone.
-    value = vitd.from_supplements if target.ul_applies_to == "supplements" else vitd.value
+    value = amount_for_ul(vitd, target)
     if value is None or value <= target.ul:
         return []
     message = (
@@ -244,8 +254,14 @@ def _vitd_above_ul(
         message += f"; {_amount('vitamin_d_ug', vitd.from_supplements)} of it is from supplements"
     numbers = {"vitamin_d_ug": value, "vitamin_d_ul_ug": target.ul,
                "vitamin_d_from_supplements_ug": vitd.from_supplements}
+    advice = (
+        "A lower supplement dose keeps the total at or below the UL. If a clinician "
+        "prescribed this dose, follow their plan."
+        if vitd.from_supplements > 0 else
+        "Vitamin D this high from food alone is unusual: check the amounts entered."
+    )
     return [Finding(VITD_ABOVE_UL, "alert", day, MappingProxyType(numbers), message + ".",
-                    _VITD_UL_EXPLANATION, (IOM_2011,))]
+                    _VITD_UL_EXPLANATION, (IOM_2011,), advice)]
 
 
 def _mg_supplement_above_ul(
@@ -255,19 +271,21 @@ def _mg_supplement_above_ul(
     mg, target = totals.get("magnesium_mg"), targets.get("magnesium_mg")
     if mg is None or target is None or target.ul is None:
         return []
+    value = amount_for_ul(mg, target)
     if target.ul_applies_to == "supplements":
-        value: float | None = mg.from_supplements
         what = "Magnesium from supplements"
         limit = "upper limit for supplemental magnesium (magnesium in food does not count)"
     else:
-        value, what, limit = mg.value, "Magnesium", "upper limit"
+        what, limit = "Magnesium", "upper limit"
     if value is None or value <= target.ul:
         return []
     message = (f"{what} is {_amount('magnesium_mg', value)} a day, above the "
                f"{_threshold(target.ul, 'magnesium_mg')} {limit}.")
     numbers = {"magnesium_from_supplements_mg": mg.from_supplements, "magnesium_ul_mg": target.ul}
+    advice = ("A lower-dose magnesium supplement keeps it within the UL; magnesium from food "
+              "does not count towards it, so magnesium-rich foods can make up the difference.")
     return [Finding(MG_SUPPLEMENT_ABOVE_UL, "warning", day, MappingProxyType(numbers), message,
-                    _MG_UL_EXPLANATION, (IOM_1997,))]
+                    _MG_UL_EXPLANATION, (IOM_1997,), advice)]
 
 
 def _ca_mg_ratio_high(
@@ -288,8 +306,10 @@ def _ca_mg_ratio_high(
     )
     numbers = {"ratio": ratio, "ratio_max": settings.ca_mg_ratio_max,
                "calcium_mg": ca.value, "magnesium_mg": mg.value}
+    advice = ("More magnesium-rich foods (greens, nuts, seeds, legumes, whole grains) or less "
+              "calcium from supplements brings the ratio down.")
     return [Finding(CA_MG_RATIO_HIGH, "info", day, MappingProxyType(numbers), message,
-                    _CA_MG_EXPLANATION, (DAI_2018, ROSANOFF_2016))]
+                    _CA_MG_EXPLANATION, (DAI_2018, ROSANOFF_2016), advice)]
 
 
 def _low_coverage(
@@ -313,8 +333,10 @@ def _low_coverage(
         numbers = {"known": float(total.known), "unknown": float(total.unknown)}
         if total.value is not None:
             numbers[key] = total.value
+        advice = (f"Choose foods with a measured {label.lower()} value, or enter the value "
+                  "from the label.")
         findings.append(Finding(LOW_COVERAGE, "info", day, MappingProxyType(numbers), message,
-                                _COVERAGE_EXPLANATION))
+                                _COVERAGE_EXPLANATION, advice=advice))
     return findings
 
 

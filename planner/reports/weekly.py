@@ -263,6 +263,11 @@ def _findings_section(analysis: Analysis) -> list[str]:
         topic = _FINDING_TOPICS.get(finding.code, finding.code)
         parts.append(f"<p><b>{_esc(topic)}.</b></p>")
         parts.append(f'<p class="explanation">{_esc(finding.explanation)}</p>')
+        if finding.advice:
+            # The week's finding comes first (_explained keeps the order), so its advice
+            # speaks of an average day.
+            parts.append(f'<p class="explanation"><b>What you can do:</b> '
+                         f"{_esc(finding.advice)}</p>")
         if finding.references:
             parts.append('<p class="small">References:</p>')
             parts.append('<ol class="references">')

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal, NamedTuple
+from typing import Final, Literal, NamedTuple, cast
 
 from PySide6.QtCore import QDate, QLocale, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.analysis import Analysis
 from planner.core.nutrients import BY_KEY
+from planner.core.status import nutrient_status, ul_short_label
 from planner.core.targets import Target
 from planner.core.totals import NutrientTotal
 from planner.core.units import format_nutrient
@@ -133,10 +134,6 @@ def _recommended_label(target: Target) -> str:
     return {"default": "Goal", "user": "Target"}.get(target.kind, target.kind)
 
 
-def _ul_label(target: Target) -> str:
-    return f"{target.ul_kind} (suppl.)" if target.ul_applies_to == "supplements" else target.ul_kind
-
-
 def marks_for(target: Target | None) -> tuple[BarMark, ...]:
     """The ticks of a target, lowest first."""
     if target is None:
@@ -147,26 +144,13 @@ def marks_for(target: Target | None) -> tuple[BarMark, ...]:
     if target.recommended is not None:
         marks.append(BarMark(_recommended_label(target), target.recommended, "recommended"))
     if target.ul is not None:
-        marks.append(BarMark(_ul_label(target), target.ul, "ul"))
+        marks.append(BarMark(ul_short_label(target), target.ul, "ul"))
     return tuple(sorted(marks, key=lambda mark: mark.value))
 
 
 def bar_status(total: NutrientTotal | None, target: Target | None) -> BarStatus:
-    """How a total stands against its target (what colour its bar has)."""
-    if total is None or total.value is None:
-        return "empty"
-    if target is not None and target.ul is not None:
-        # The magnesium UL counts supplements only: food magnesium is never "too much".
-        compared = total.from_supplements if target.ul_applies_to == "supplements" else total.value
-        if compared > target.ul:
-            return "above_ul"
-    if target is None or target.recommended is None or target.kind == "default":
-        return "neutral"
-    if target.ear is not None and total.value < target.ear:
-        return "low"
-    if total.value < target.recommended:
-        return "below_target"
-    return "ok"
+    """How a total stands against its target (what colour its bar has): core decides."""
+    return cast(BarStatus, nutrient_status(total, target).value)
 
 
 class NutrientBar(QWidget):

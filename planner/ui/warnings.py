@@ -402,20 +402,6 @@ def number_rows(finding: Finding, targets: Targets | None = None) -> list[tuple[
             for name, value in n.items()]
 
 
-def fix_text(finding: Finding) -> str:
-    """What could be done about ``finding``, in plain words; empty when nothing is said."""
-    if finding.code != VITD_HIGH_MG_LOW:
-        return ""
-    shortfall = finding.numbers["magnesium_threshold_mg"] - finding.numbers["magnesium_mg"]
-    when = "this day" if finding.day is not None else "an average day"
-    return (
-        f"Reaching the EAR takes about {math.ceil(shortfall)} mg more magnesium on {when}. "
-        "Add magnesium-rich foods such as spinach, pumpkin seeds, almonds or black beans, "
-        "or see the Swaps for an entry to find a magnesium-rich alternative to a food "
-        "already planned."
-    )
-
-
 def _explanation(finding: Finding) -> str:
     # The rules end their explanations with the disclaimer; the dialog shows it as its own note.
     return finding.explanation.removesuffix(DISCLAIMER).rstrip()
@@ -535,9 +521,8 @@ class FindingDialog(QDialog):
                 f"  {what}: {amount}" + (f" – {against}" if against else "")
                 for what, amount, against in rows
             )
-        fix = fix_text(finding)
-        if fix:
-            section("What you can do", fix)
+        if finding.advice:
+            section("What you can do", finding.advice)
         section("Why it matters", _explanation(finding))
         if finding.references:
             items = "".join(f"<li>{esc(str(reference))}</li>" for reference in finding.references)

@@ -159,6 +159,10 @@ def test_the_findings_with_their_explanation_and_references(
     for reference in week_finding.references:
         assert str(reference) in words
     assert "A high calcium-to-magnesium ratio." in words
+    # What can be done, once per kind, from the week's finding (an average day).
+    assert f"What you can do: {week_finding.advice}" in words
+    assert week_finding.advice.startswith("Reaching the EAR takes about 66 mg more magnesium "
+                                          "on an average day.")
 
 
 def test_the_shopping_list_source_and_disclaimer(

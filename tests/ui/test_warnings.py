@@ -234,7 +234,10 @@ def test_dialog_of_other_findings(qtbot: QtBot, targets: Targets) -> None:
     assert above_ul.title.text() == "Vitamin D above the upper limit"
     assert "Vitamin D: 127.0 µg – UL 100 µg" in above_ul.text()
     assert "of it from supplements: 125.0 µg" in above_ul.text()
-    assert "What you can do" not in above_ul.text()
+    # Every finding says what could be done (core decides; the dialog only shows it).
+    assert "What you can do\nA lower supplement dose keeps the total at or below the UL." in (
+        above_ul.text()
+    )
 
     magnesium = FindingDialog(_finding(findings, MG_SUPPLEMENT_ABOVE_UL))
     qtbot.addWidget(magnesium)
