@@ -6,13 +6,11 @@ power cut can lose the last commits, and it never corrupts the file. That is the
 documented trade-off for interactive apps, and it keeps every edit's commit fast.
 
 Maintenance (the health check at start, backups) works on raw :mod:`sqlite3`
-connections from :func:`connect_sqlite`: the online backup API and the exclusive lock
-a restore needs are not reachable through SQLAlchemy's pool.
+connections: :mod:`planner.db.maintenance`.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +150,7 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-# -- raw SQLite access for maintenance ----------------------------------------------------
+# -- URLs ---------------------------------------------------------------------------------
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -166,58 +164,11 @@ def sqlite_path(url: str | URL) -> Path | None:
     return Path(database)
 
 
-def connect_sqlite(
-    path: Path, *, read_only: bool = False, busy_timeout_ms: int | None = None
-) -> sqlite3.Connection:
-    """A raw connection in autocommit mode: transactions are explicit ``BEGIN``s.
-
-    ``read_only`` opens with ``mode=ro``: the file must exist (nothing is created) and
-    nothing can be written through this connection. Close it (``contextlib.closing``):
-    ``with connection:`` only ends a transaction. ``busy_timeout_ms`` defaults to
-    :data:`BUSY_TIMEOUT_MS`, like the engine's connections.
-    """
-    timeout = (BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms) / 1000
-    if read_only:
-        uri = f"{path.resolve().as_uri()}?mode=ro"
-        return sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
-    return sqlite3.connect(path, timeout=timeout, isolation_level=None)
+def backend_name(url: str | URL) -> str:
+    """``sqlite``, ``postgresql``...: the database behind ``url``."""
+    return make_url(url).get_backend_name()
 
 
-def probe_write(connection: sqlite3.Connection) -> None:
-    """Write inside a transaction and roll it back: proves the file takes writes now.
-
-    Raises :class:`sqlite3.OperationalError` named ``SQLITE_BUSY`` when another process
-    holds the write lock beyond the busy timeout, ``SQLITE_READONLY*`` when the file or
-    its folder cannot be written. ``BEGIN IMMEDIATE`` alone succeeds on a read-only
-    file, so the probe really writes (a table nobody sees: it is rolled back).
-    """
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        connection.execute("CREATE TABLE planner_write_probe (x INTEGER)")
-    finally:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-
-
-def sqlite_schema_revision(connection: sqlite3.Connection) -> str | None:
-    """The Alembic revision stored in the file; ``None`` when it has none (not ours yet)."""
-    has_table = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-    ).fetchone()
-    if has_table is None:
-        return None
-    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    return None if row is None else str(row[0])
-
-
-def sqlite_error_name(error: BaseException) -> str | None:
-    """SQLite's result code name (``SQLITE_BUSY``, ``SQLITE_NOTADB``...) of an error.
-
-    Looks through SQLAlchemy's wrapper (``.orig``) to the :mod:`sqlite3` error.
-    """
-    original = getattr(error, "orig", None)
-    if isinstance(original, sqlite3.Error):
-        error = original
-    if isinstance(error, sqlite3.Error):
-        return getattr(error, "sqlite_errorname", None)
-    return None
+def display_url(url: str | URL) -> str:
+    """``url`` as it may be shown: without its password."""
+    return make_url(url).render_as_string(hide_password=True)

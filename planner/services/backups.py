@@ -4,10 +4,11 @@
   when none is younger than a day; the newest :data:`DEFAULT_KEEP` automatic backups
   are kept, older ones are pruned. Backups made by hand or before a restore are the
   user's and never pruned.
-- Every backup goes through SQLite's online backup API (``sqlite3.Connection.backup``)
-  on a raw connection: a consistent snapshot even while the window or a second
-  planner writes. The file is never copied while it is open: a file copy can catch a
-  half-written page and misses whatever is still in the ``-wal``.
+- Every backup goes through SQLite's online backup API on a raw connection
+  (:meth:`planner.db.maintenance.SqliteFile.backup_into`): a consistent snapshot even
+  while the window or a second planner writes. The file is never copied while it is
+  open: a file copy can catch a half-written page and misses whatever is still in the
+  ``-wal``.
 - A new backup is checked (``PRAGMA integrity_check``) before it gets its name, so a
   damaged database never rotates the good backups out.
 - Backups are single files (rollback journal, no ``-wal``) in ``data_dir()/backups``,
@@ -29,19 +30,21 @@ import datetime as dt
 import itertools
 import os
 import re
-import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy.engine import make_url
-
 from planner import paths
-from planner.db.engine import connect_sqlite, sqlite_path, sqlite_schema_revision
+from planner.db.engine import backend_name, sqlite_path
+from planner.db.maintenance import (
+    SqliteError,
+    SqliteFile,
+    count_plans,
+    locked_exclusively,
+    open_sqlite,
+)
 from planner.db.migrate import KNOWN_REVISIONS
 from planner.services.database import Database
 from planner.services.health import (
@@ -160,7 +163,7 @@ class BackupService:
         """The backups in :attr:`folder`, newest first."""
         self._live()
         return [
-            BackupInfo(n.path, n.created, n.reason, n.path.stat().st_size, _plan_count(n.path))
+            BackupInfo(n.path, n.created, n.reason, n.path.stat().st_size, count_plans(n.path))
             for n in self._named()
         ]
 
@@ -184,16 +187,16 @@ class BackupService:
         if header != _SQLITE_HEADER:
             raise BackupError(f"{backup} is not a SQLite database, so not a planner backup")
         try:
-            with closing(connect_sqlite(backup, read_only=True)) as connection:
-                problems = _integrity(connection)
-                if problems != ["ok"]:
+            with open_sqlite(backup, read_only=True) as database:
+                problems = database.integrity_problems()
+                if problems:
                     raise BackupError(
                         f"{backup} is damaged (integrity check: {problems[0]}); "
                         "choose another backup"
                     )
-                revision = sqlite_schema_revision(connection)
-                plan_count = _count_plans(connection)
-        except sqlite3.Error as error:
+                revision = database.schema_revision()
+                plan_count = database.count_plans()
+        except SqliteError as error:
             raise BackupError(f"{backup} is damaged ({error}); choose another backup") from None
         if revision is None:
             raise BackupError(f"{backup} is not a planner database (it has no planner schema)")
@@ -218,9 +221,9 @@ class BackupService:
         if not live.is_file():
             raise BackupError(f"there is no database at {live} to back up yet")
         try:
-            with closing(connect_sqlite(live)) as source:
+            with open_sqlite(live) as source:
                 return self._backup_from(source, reason, now)
-        except sqlite3.Error as error:
+        except SqliteError as error:
             raise self._cannot(live, "back up", error) from None
 
     def auto_backup(self, now: dt.datetime | None = None) -> BackupInfo | None:
@@ -273,17 +276,14 @@ class BackupService:
         if live.exists() and backup.resolve() == live.resolve():
             raise BackupError(f"{backup} is the database itself, not a backup of it")
         try:
-            connection, saved_as = self._take_live(live, now)
-        except sqlite3.Error as error:
+            target, saved_as = self._take_live(live, now)
+        except SqliteError as error:
             raise self._cannot(live, "restore into", error) from None
         try:
-            with closing(connect_sqlite(backup, read_only=True)) as source:
-                source.backup(connection)
-            connection.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.Error as error:
+            with target:
+                target.restore_from(backup)
+        except SqliteError as error:
             raise self._cannot(live, "restore into", error) from None
-        finally:
-            connection.close()
         return saved_as
 
     # -- inside ----------------------------------------------------------------------
@@ -291,7 +291,7 @@ class BackupService:
     def _live(self) -> Path:
         if self.database_path is not None:
             return self.database_path
-        backend = make_url(self.url).get_backend_name()
+        backend = backend_name(self.url)
         if backend == "sqlite":
             raise BackupsNotSupportedError("an in-memory database has no file to back up")
         if backend == "postgresql":
@@ -323,9 +323,7 @@ class BackupService:
             reverse=True,
         )
 
-    def _backup_from(
-        self, source: sqlite3.Connection, reason: str, now: dt.datetime | None
-    ) -> BackupInfo:
+    def _backup_from(self, source: SqliteFile, reason: str, now: dt.datetime | None) -> BackupInfo:
         folder = self.folder
         folder.mkdir(parents=True, exist_ok=True)
         stem = self.database_path.stem if self.database_path else "planner"
@@ -333,25 +331,19 @@ class BackupService:
         os.close(handle)
         partial = Path(name)
         try:
-            with _read_transaction(source), closing(
-                sqlite3.connect(partial, isolation_level=None)
-            ) as copy:
-                source.backup(copy)
-                # One self-contained file: readable anywhere, also from a read-only place.
-                copy.execute("PRAGMA journal_mode = DELETE")
-                problems = _integrity(copy)
-                plan_count = _count_plans(copy)
-            if problems != ["ok"]:
+            check = source.backup_into(partial)
+            if check.integrity_problems:
                 raise BackupError(
                     f"the database {self.database_path} is damaged (integrity check: "
-                    f"{problems[0]}); no backup was made and the existing backups are kept"
+                    f"{check.integrity_problems[0]}); no backup was made and the existing "
+                    "backups are kept"
                 )
             target = self._claim_name(partial, now, reason)
         finally:
             partial.unlink(missing_ok=True)
         named = self._parse(target)
         assert named is not None, target
-        return BackupInfo(target, named.created, reason, target.stat().st_size, plan_count)
+        return BackupInfo(target, named.created, reason, target.stat().st_size, check.plan_count)
 
     def _claim_name(self, partial: Path, now: dt.datetime | None, reason: str) -> Path:
         """Give the finished backup its name; a name that is taken is never overwritten."""
@@ -373,18 +365,16 @@ class BackupService:
             return target
         raise AssertionError("unreachable")
 
-    def _take_live(
-        self, live: Path, now: dt.datetime | None
-    ) -> tuple[sqlite3.Connection, Path | None]:
+    def _take_live(self, live: Path, now: dt.datetime | None) -> tuple[SqliteFile, Path | None]:
         """The live file locked exclusively, and where its current content was saved."""
         if not live.exists():
-            return _locked(live), None
-        connection = connect_sqlite(live, busy_timeout_ms=RESTORE_LOCK_TIMEOUT_MS)
+            return locked_exclusively(live, busy_timeout_ms=RESTORE_LOCK_TIMEOUT_MS), None
+        database = open_sqlite(live, busy_timeout_ms=RESTORE_LOCK_TIMEOUT_MS)
         try:
             try:
-                _lock_exclusively(connection)
-                damaged = _integrity(connection) != ["ok"]
-            except sqlite3.Error as error:
+                database.lock_exclusively()
+                damaged = bool(database.integrity_problems())
+            except SqliteError as error:
                 kind = problem_kind(error)
                 if kind is ProblemKind.LOCKED:
                     raise DatabaseInUseError(
@@ -396,76 +386,16 @@ class BackupService:
                 damaged = True
             if not damaged:
                 # Still holding the lock: nothing can change between this and the restore.
-                return connection, self._backup_from(connection, BEFORE_RESTORE, now).path
+                return database, self._backup_from(database, BEFORE_RESTORE, now).path
         except BaseException:
-            connection.close()
+            database.close()
             raise
-        connection.close()
+        database.close()
         saved_as = set_aside(live, now)
-        return _locked(live), saved_as
+        return locked_exclusively(live, busy_timeout_ms=RESTORE_LOCK_TIMEOUT_MS), saved_as
 
-    def _cannot(self, live: Path, action: str, error: sqlite3.Error) -> BackupError:
+    def _cannot(self, live: Path, action: str, error: SqliteError) -> BackupError:
         kind = problem_kind(error) or ProblemKind.UNAVAILABLE
         problem = DatabaseProblem(kind, str(live), str(error), live)
         return BackupError(f"cannot {action} {live}: the database {problem.summary}")
-
-
-def _integrity(connection: sqlite3.Connection) -> list[str]:
-    return [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
-
-
-def _count_plans(connection: sqlite3.Connection) -> int | None:
-    try:
-        row = connection.execute("SELECT count(*) FROM plan").fetchone()
-    except sqlite3.Error:
-        return None  # an older schema without plans, or unreadable
-    return int(row[0])
-
-
-def _plan_count(path: Path) -> int | None:
-    try:
-        with closing(connect_sqlite(path, read_only=True)) as connection:
-            return _count_plans(connection)
-    except sqlite3.Error:
-        return None
-
-
-@contextmanager
-def _read_transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """Hold a read transaction on the backup's source for the copy.
-
-    ``Connection.backup`` retries a busy source for ever; taking the read lock here
-    waits the busy timeout once and then fails cleanly (``database is locked``).
-    """
-    began = not connection.in_transaction
-    if began:
-        connection.execute("BEGIN")
-    try:
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        yield
-    finally:
-        if began and connection.in_transaction:
-            connection.execute("ROLLBACK")
-
-
-def _lock_exclusively(connection: sqlite3.Connection) -> None:
-    """Take the file's exclusive lock and keep it until the connection closes.
-
-    In ``EXCLUSIVE`` locking mode SQLite keeps the lock after the transaction, and in
-    WAL mode it cannot take it while any other connection has the file open, even an
-    idle one: exactly the "nobody else has it open" a restore needs.
-    """
-    connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-    connection.execute("BEGIN EXCLUSIVE")
-    connection.execute("COMMIT")
-
-
-def _locked(live: Path) -> sqlite3.Connection:
-    connection = connect_sqlite(live, busy_timeout_ms=RESTORE_LOCK_TIMEOUT_MS)
-    try:
-        _lock_exclusively(connection)
-    except BaseException:
-        connection.close()
-        raise
-    return connection
 

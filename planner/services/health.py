@@ -30,32 +30,27 @@ import datetime as dt
 import errno
 import os
 import re
-import sqlite3
 import tempfile
-from contextlib import closing
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
-
 from planner import paths
-from planner.db.engine import (
-    connect_sqlite,
-    make_engine,
-    probe_write,
+from planner.db.engine import backend_name, display_url, make_engine, sqlite_path
+from planner.db.maintenance import (
+    EngineError,
+    SqliteError,
+    is_connection_failure,
+    open_sqlite,
+    schema_state_at,
     sqlite_error_name,
-    sqlite_path,
-    sqlite_schema_revision,
 )
 from planner.db.migrate import (
     KNOWN_REVISIONS,
     HalfBuiltSchemaError,
     SchemaTooNewError,
     current_revision,
-    schema_state,
 )
 
 __all__ = [
@@ -219,7 +214,7 @@ def _where(url: str) -> tuple[str, Path | None]:
     path = sqlite_path(url)
     if path is not None:
         return str(path), path
-    return make_url(url).render_as_string(hide_password=True), None
+    return display_url(url), None
 
 
 def diagnose(url: str | None, error: BaseException) -> DatabaseProblem | None:
@@ -241,8 +236,8 @@ def diagnose(url: str | None, error: BaseException) -> DatabaseProblem | None:
         return DatabaseProblem(kind, database, _first_line(error), path)
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return DatabaseProblem(ProblemKind.DISK_FULL, database, _first_line(error), path)
-    if path is None and isinstance(error, OperationalError | InterfaceError):
-        # A server that refuses or drops the connection (psycopg reports both this way).
+    if path is None and is_connection_failure(error):
+        # A server that refuses or drops the connection.
         return DatabaseProblem(ProblemKind.UNAVAILABLE, database, _first_line(error), None)
     return None
 
@@ -265,24 +260,24 @@ def check_database(
     url = url or paths.db_url()
     path = sqlite_path(url)
     if path is None:
-        if make_url(url).get_backend_name() == "sqlite":
+        if backend_name(url) == "sqlite":
             return None  # in memory: nothing can be wrong with a file
         return _check_server(url)
     if not path.exists():
         return _check_new_file(path)
     try:
-        with closing(connect_sqlite(path, busy_timeout_ms=busy_timeout_ms)) as connection:
-            rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-            if rows != ["ok"]:
-                more = f" and {len(rows) - 1} more" if len(rows) > 1 else ""
-                detail = f"integrity check: {rows[0]}{more}"
+        with open_sqlite(path, busy_timeout_ms=busy_timeout_ms) as database:
+            problems = database.integrity_problems()
+            if problems:
+                more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+                detail = f"integrity check: {problems[0]}{more}"
                 return DatabaseProblem(ProblemKind.CORRUPT, str(path), detail, path)
-            revision = sqlite_schema_revision(connection)
+            revision = database.schema_revision()
             if revision is not None and revision not in KNOWN_REVISIONS:
                 detail = f"schema revision {revision}"
                 return DatabaseProblem(ProblemKind.SCHEMA_TOO_NEW, str(path), detail, path)
-            probe_write(connection)
-    except sqlite3.Error as error:
+            database.probe_write()
+    except SqliteError as error:
         kind = problem_kind(error) or ProblemKind.UNAVAILABLE
         return DatabaseProblem(kind, str(path), _first_line(error), path)
     if revision is None:
@@ -292,12 +287,7 @@ def check_database(
 
 def _check_half_built(url: str, database: str, path: Path | None) -> DatabaseProblem | None:
     """A schema without a revision whose tables hold data cannot be rebuilt safely."""
-    engine = make_engine(url)
-    try:
-        with engine.connect() as connection:
-            state = schema_state(connection)
-    finally:
-        engine.dispose()
+    state = schema_state_at(url)
     if state.half_built and state.holds_data:
         detail = "the schema is incomplete and holds data (an interrupted start)"
         return DatabaseProblem(ProblemKind.CORRUPT, database, detail, path)
@@ -320,10 +310,10 @@ def _check_new_file(path: Path) -> DatabaseProblem | None:
 
 
 def _check_server(url: str) -> DatabaseProblem | None:
-    engine = make_engine(url)
+    engine = make_engine(url)  # a URL SQLAlchemy cannot use at all raises, as it should
     try:
         revision = current_revision(engine)
-    except SQLAlchemyError as error:
+    except EngineError as error:
         return diagnose(url, error) or DatabaseProblem(
             ProblemKind.UNAVAILABLE, _where(url)[0], _first_line(error), None
         )
