@@ -144,6 +144,11 @@ def begin_write(session: Session) -> None:
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def joined_session(connection: Connection) -> Session:
+    """A session on ``connection`` that joins its transaction: it flushes, the caller commits."""
+    return Session(bind=connection)
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: repositories return core values, but a record read after a
     # commit (tests, services) must not trigger a lazy load on a closed session.

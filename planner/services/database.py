@@ -17,15 +17,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-
-from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from planner import paths
-from planner.db.engine import begin_snapshot, begin_write, make_engine, make_session_factory
+from planner.db.engine import (
+    begin_snapshot,
+    begin_write,
+    joined_session,
+    make_engine,
+    make_session_factory,
+)
 from planner.db.foods import FoodRepository, Progress
 from planner.db.migrate import StepObserver, upgrade
 from planner.sources import food_dataset
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
 #: The meta key whose presence says the shipped food dataset is fully loaded.
 DATASET_META_KEY = "food_dataset"
@@ -116,13 +124,13 @@ class ShippedFoods:
         self.progress = progress
 
     def needed(self, connection: Connection) -> bool:
-        with Session(bind=connection) as session:
+        with joined_session(connection) as session:
             return FoodRepository(session).meta(DATASET_META_KEY) is None
 
     def load(self, connection: Connection) -> None:
         release = read_shipped_dataset()
         # The session joins the caller's transaction: flushing writes, the caller commits.
-        with Session(bind=connection) as session:
+        with joined_session(connection) as session:
             repository = FoodRepository(session)
             repository.store_foods(release.foods, release.groups, self.progress)
             repository.set_meta(

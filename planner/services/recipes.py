@@ -16,8 +16,7 @@ import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from planner import paths
 from planner.core.foods import Food, FoodRef
@@ -41,6 +40,9 @@ from planner.db.recipes import (
 )
 from planner.services.database import Database
 from planner.sources.plan_file import LoadedRecipes, dump_recipes, load_recipes
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "SAMPLES_META_KEY",

@@ -18,9 +18,7 @@ import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Final, Literal, get_args
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Final, Literal, get_args
 
 from planner import paths
 from planner.core.analysis import Analysis, analyze
@@ -51,6 +49,9 @@ from planner.reports.shopping import (
 from planner.services.database import Database
 from planner.services.plans import dri_tables
 from planner.services.settings import SettingsService
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "EXPORT_FORMATS",
