@@ -1,12 +1,16 @@
 """Imports point down only: each layer is imported in a fresh interpreter and what it
-pulled in is checked (``sys.modules``), so a stray import anywhere in the chain shows.
+pulled in is checked (``sys.modules``), so a stray import anywhere in the chain shows;
+and every import statement in the package is read (``ast``), so SQLAlchemy and sqlite3
+stay in ``planner/db``, Qt in ``planner/ui``, with each exception listed and explained.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +97,148 @@ def test_the_check_sees_qt_where_it_belongs() -> None:
     # The window does import Qt: proof that the checks above would see it.
     loaded = loaded_after("planner.ui.main_window")
     assert {"PySide6", "sqlalchemy"} <= _roots(loaded)
+
+
+# -- every import, read from the source (ast) ------------------------------------------------
+#
+# The checks above see what a layer loads; these see every import statement, also the ones
+# inside functions that no import of a module runs.
+
+#: Top-level packages (and project packages) and the one place that may import them.
+OWNERS: dict[str, str] = {
+    "sqlite3": "planner/db",
+    "sqlalchemy": "planner/db",
+    "alembic": "planner/db",
+    "PySide6": "planner/ui",
+    "shiboken6": "planner/ui",
+    "planner.ui": "planner/ui",
+}
+
+#: Where an import outside its owner is allowed: (file, module) -> (how, why). ``how`` is
+#: ``lazy`` (inside a function only), ``typing`` (under ``if TYPE_CHECKING:`` only) or
+#: ``module`` (anywhere). Each entry must still be needed: an unused one fails the test.
+ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
+    # The composition root starts the window only when no command-line arguments ask
+    # for the CLI or the self-test; importing planner.app loads no Qt.
+    ("planner/app.py", "planner.ui.application"): ("lazy", "starts the window"),
+    # The self-test proves the window starts: it builds a QApplication and the launcher.
+    ("planner/selftest.py", "PySide6.QtCore"): ("lazy", "the self-test shows the window"),
+    ("planner/selftest.py", "PySide6.QtWidgets"): ("lazy", "the self-test shows the window"),
+    ("planner/selftest.py", "planner.ui.launcher"): ("lazy", "the self-test shows the window"),
+    # PDF needs Qt's text layout; only `--format pdf` loads it.
+    ("planner/cli.py", "planner.ui.printing"): ("lazy", "PDF output is laid out by Qt"),
+    # Exception types only (`except sqlite3.Error`, `except SQLAlchemyError` at the
+    # command's top level); planner.db.maintenance re-exports both (SqliteError,
+    # EngineError) for when cli.py drops these imports.
+    ("planner/cli.py", "sqlite3"): ("module", "catches sqlite3.Error"),
+    ("planner/cli.py", "sqlalchemy.exc"): ("module", "catches SQLAlchemyError"),
+    # Sessions and engines are handed out by planner.db; these name their types in
+    # signatures and fields, never at run time.
+    ("planner/services/database.py", "sqlalchemy"): ("typing", "Engine, Connection in fields"),
+    ("planner/services/database.py", "sqlalchemy.orm"): ("typing", "Session in signatures"),
+    ("planner/services/recipes.py", "sqlalchemy.orm"): ("typing", "Session in signatures"),
+    ("planner/services/shopping.py", "sqlalchemy.orm"): ("typing", "Session in signatures"),
+}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _imported(node: ast.AST) -> list[str]:
+    """The modules an import statement (or ``import_module("...")``) names."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    if isinstance(node, ast.ImportFrom):
+        if node.level or node.module is None:
+            return []  # relative: inside its own package
+        if node.module == "planner":  # `from planner import ui`
+            return [f"planner.{alias.name}" for alias in node.names]
+        return [node.module]
+    if isinstance(node, ast.Call) and node.args:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        first = node.args[0]
+        if name in {"import_module", "__import__"} and isinstance(first, ast.Constant):
+            return [str(first.value)]
+    return []
+
+
+def _imports(path: Path) -> list[tuple[str, str, int]]:
+    """(module, how, line) of every import in ``path``; how is module, lazy or typing."""
+    found: list[tuple[str, str, int]] = []
+
+    def visit(node: ast.AST, how: str) -> None:
+        for module in _imported(node):
+            found.append((module, how, getattr(node, "lineno", 0)))
+        for child in ast.iter_child_nodes(node):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                visit(child, "lazy")
+            elif isinstance(node, ast.If) and _is_type_checking(node.test) and how == "module":
+                visit(child, "typing" if child in node.body else how)
+            else:
+                visit(child, how)
+
+    visit(ast.parse(path.read_text(encoding="utf-8"), str(path)), "module")
+    return found
+
+
+def _owner(module: str) -> str | None:
+    for name, owner in OWNERS.items():
+        if module == name or module.startswith(name + "."):
+            return owner
+    return None
+
+
+def _every_import() -> list[tuple[str, str, str, int]]:
+    root = PACKAGE_DIR.parent
+    return [
+        (path.relative_to(root).as_posix(), module, how, line)
+        for path in sorted(PACKAGE_DIR.rglob("*.py"))
+        for module, how, line in _imports(path)
+    ]
+
+
+def test_sql_sqlite_and_qt_are_imported_only_by_their_layers() -> None:
+    wrong: list[str] = []
+    used: set[tuple[str, str]] = set()
+    for file, module, how, line in _every_import():
+        owner = _owner(module)
+        if owner is None or file.startswith(owner + "/"):
+            continue
+        allowed = ALLOWED.get((file, module))
+        if allowed is not None and allowed[0] in {how, "module"}:
+            used.add((file, module))
+            continue
+        wrong.append(f"{file}:{line} imports {module} ({how}); only {owner} may")
+    assert wrong == []
+    # An exception nobody needs any more goes from the list.
+    assert set(ALLOWED) - used == set()
+
+
+def test_the_import_walk_sees_lazy_typing_and_owned_imports() -> None:
+    found = {(file, module, how) for file, module, how, _line in _every_import()}
+    assert ("planner/db/maintenance.py", "sqlite3", "module") in found
+    assert ("planner/ui/main_window.py", "PySide6.QtWidgets", "module") in found
+    assert ("planner/selftest.py", "PySide6.QtWidgets", "lazy") in found
+    assert ("planner/services/recipes.py", "sqlalchemy.orm", "typing") in found
+
+
+#: The start of a statement in a string: SQL belongs in planner/db.
+_SQL = re.compile(
+    r"^\s*(SELECT|INSERT|UPDATE|DELETE|PRAGMA|BEGIN|COMMIT|ROLLBACK|CREATE|DROP|ALTER|WITH)\s"
+)
+
+
+def test_no_sql_text_outside_the_database_layer() -> None:
+    root = PACKAGE_DIR.parent
+    found = [
+        f"{path.relative_to(root).as_posix()}:{node.lineno} {node.value[:40]!r}"
+        for path in sorted(PACKAGE_DIR.rglob("*.py"))
+        if not path.is_relative_to(PACKAGE_DIR / "db")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL.match(node.value)
+    ]
+    assert found == []
