@@ -34,12 +34,13 @@ from planner.db.recipes import RecipeNotFoundError
 from planner.services.backups import BackupError, BackupInfo, BackupService
 from planner.services.foods import FoodNotFoundError
 from planner.services.health import DatabaseProblem, ProblemKind
-from planner.services.outputs import check_output, write_output
+from planner.services.outputs import check_output, format_of, write_output
 from planner.sources.food_dataset import DatasetError
 from planner.sources.http import OnlineError
 from planner.sources.usda_sr import UsdaFormatError
 
 if TYPE_CHECKING:
+    from planner.core.shopping import Units
     from planner.services.shopping import ExportFormat, PlanFormat
 
 EXIT_OK = 0
@@ -596,10 +597,6 @@ def _date_option(text: str | None, option: str) -> dt.date | None:
         ) from None
 
 
-_SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md",
-                   ".txt": "txt", ".pdf": "pdf", ".html": "html", ".htm": "html"}
-
-
 def _output_format(args: argparse.Namespace, formats: Sequence[str], default: str) -> str:
     """``--format``, else ``--json``, else the suffix of ``-o``, else ``default``."""
     if args.format:
@@ -607,7 +604,7 @@ def _output_format(args: argparse.Namespace, formats: Sequence[str], default: st
     if getattr(args, "json", False) and "json" in formats:
         return "json"
     if args.output:
-        suffix = _SUFFIX_FORMATS.get(Path(args.output).suffix.lower())
+        suffix = format_of(args.output)
         if suffix is not None and suffix in formats:
             return suffix
     return default
@@ -669,8 +666,12 @@ def cmd_shopping_list(ctx: Context) -> int:
     service = ctx.services.shopping
     # A stored plan's list carries the ticks and hand-added items of its exact range.
     stored_id = plan_id if start is not None and end is not None else None
-    sl = service.build(plan, foods, start, end, args.factor, args.units, plan_id=stored_id,
-                       recipes=recipes)
+    # The user's defaults (settings.json) unless the command line says otherwise.
+    defaults = ctx.services.settings.current
+    factor = defaults.household_factor if args.factor is None else args.factor
+    units = defaults.units if args.units is None else args.units
+    sl = service.build(plan, foods, start, end, factor, cast("Units", units),
+                       plan_id=stored_id, recipes=recipes)
     title = f"Shopping list \u2014 {plan_title(plan)}"
     if fmt == "pdf":
         _write_pdf(ctx, service.export(sl, "html", title=title))
@@ -1139,10 +1140,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="what to buy for a plan's days, by aisle (text, JSON, CSV, Markdown, PDF)",
     )
     add_plan_source(shopping)
-    shopping.add_argument("--factor", type=_factor, default=1.0, metavar="N",
-                          help="household factor: cook for 2 -> 2 (default 1)")
-    shopping.add_argument("--units", choices=("metric", "us"), default="metric",
-                          help="g and kg, or oz and lb (default metric)")
+    shopping.add_argument("--factor", type=_factor, default=None, metavar="N",
+                          help="household factor: cook for 2 -> 2 (default: the "
+                               "household_factor setting, 1)")
+    shopping.add_argument("--units", choices=("metric", "us"), default=None,
+                          help="g and kg, or oz and lb (default: the units setting, metric)")
     shopping.add_argument("--format", choices=("json", "csv", "md", "txt", "html", "pdf"),
                           help="default: from the -o suffix, else txt (pdf needs -o)")
     shopping.add_argument("-o", "--output", metavar="FILE", help="default: stdout")

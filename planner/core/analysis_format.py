@@ -18,9 +18,9 @@ from planner.core.rules import Finding
 from planner.core.targets import Target
 from planner.core.totals import NutrientTotal
 from planner.core.units import format_nutrient
+from planner.core.weeks import WEEKDAY_NAMES
 
 ANALYSIS_FORMAT: Final = "planner.analysis/1"
-_WEEKDAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DAYS_PER_TABLE: Final = 7
 #: Prose is wrapped here; a table of seven days and the average is a little wider.
 _TEXT_WIDTH: Final = 100
@@ -125,7 +125,7 @@ def _cell(total: NutrientTotal) -> str:
 
 
 def _day_heading(day: DayAnalysis) -> str:
-    return f"{_WEEKDAY_NAMES[day.date.weekday()]} {day.date:%m-%d}"
+    return f"{WEEKDAY_NAMES[day.date.weekday()]} {day.date:%m-%d}"
 
 
 def _table(analysis: Analysis, days: tuple[DayAnalysis, ...], with_average: bool) -> list[str]:

@@ -27,11 +27,12 @@ from typing import Final, Literal
 
 from planner.core.analysis import Analysis, DayAnalysis
 from planner.core.foods import Food, FoodRef
-from planner.core.nutrients import BY_KEY
+from planner.core.nutrients import BY_KEY, scaled
 from planner.core.plan import Day
 from planner.core.rules import SEVERITIES, Severity, calcium_magnesium_ratio
 from planner.core.targets import Target, Targets
 from planner.core.units import grams_for
+from planner.core.weeks import week_days
 
 __all__ = [
     "CHART_SCOPES",
@@ -48,7 +49,6 @@ __all__ = [
     "SupplementShares",
     "WeekChartData",
     "build_chart_data",
-    "week_dates",
 ]
 
 ChartScope = Literal["day", "week"]
@@ -251,12 +251,6 @@ class ChartData:
         return self.day_shares if scope == "day" else self.week_shares
 
 
-def week_dates(day: dt.date) -> tuple[dt.date, ...]:
-    """Monday to Sunday of the week of ``day``."""
-    monday = day - dt.timedelta(days=day.weekday())
-    return tuple(monday + dt.timedelta(days=n) for n in range(7))
-
-
 def build_chart_data(
     analysis: Analysis,
     foods: Mapping[FoodRef, Food],
@@ -272,7 +266,7 @@ def build_chart_data(
     plan = analysis.plan
     if day is None and plan.days:
         day = plan.days[0].date
-    dates = week_dates(day) if day is not None else ()
+    dates = week_days(day) if day is not None else ()
     by_date = {d.date: d for d in analysis.days}
     plan_days = {d.date: d for d in plan.days}
     shown = [by_date.get(when) for when in dates]
@@ -371,7 +365,7 @@ def _sources(
                 unknown += 1
                 continue
             grams_by_food[entry.food] = grams_by_food.get(entry.food, 0.0) + grams
-            mg_by_food[entry.food] = mg_by_food.get(entry.food, 0.0) + grams * per_100_g / 100.0
+            mg_by_food[entry.food] = mg_by_food.get(entry.food, 0.0) + scaled(per_100_g, grams)
             entries_by_food[entry.food] = entries_by_food.get(entry.food, 0) + 1
     days = len(dates)
     divisor = days or 1

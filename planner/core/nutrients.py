@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Final
+from typing import Final, overload
 
 #: International units per microgram of vitamin D (D2 or D3).
 IU_PER_UG_VITAMIN_D: Final = 40.0
@@ -62,6 +62,18 @@ def iu_to_ug_vitamin_d(iu: float) -> float:
 def ug_to_iu_vitamin_d(ug: float) -> float:
     """Vitamin D micrograms to international units."""
     return ug * IU_PER_UG_VITAMIN_D
+
+
+@overload
+def scaled(per_100g: float, grams: float) -> float: ...
+@overload
+def scaled(per_100g: float | None, grams: float) -> float | None: ...
+
+
+def scaled(per_100g: float | None, grams: float) -> float | None:
+    """How much of a nutrient ``grams`` of a food hold, from its value per 100 g
+    (``None``, unknown, stays unknown). The one place food values are scaled."""
+    return None if per_100g is None else per_100g * grams / 100.0
 
 
 def empty_values() -> dict[str, float | None]:

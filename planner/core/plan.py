@@ -30,6 +30,7 @@ from planner.core.targets import (
     targets_for,
 )
 from planner.core.units import UnitError, check_amount, normalize_unit, to_nutrient_unit
+from planner.core.weeks import DAYS_PER_WEEK
 
 SupplementNutrient = Literal["vitamin_d", "magnesium"]
 MagnesiumForm = Literal[
@@ -307,7 +308,8 @@ class Plan:
     @classmethod
     def week(cls, profile: Profile, start: dt.date, *, name: str | None = None) -> Plan:
         """Seven days from ``start``, each with the default meals."""
-        days = tuple(Day.with_default_meals(start + dt.timedelta(days=n)) for n in range(7))
+        days = tuple(Day.with_default_meals(start + dt.timedelta(days=n))
+                     for n in range(DAYS_PER_WEEK))
         return cls(profile, days, name=name)
 
     @property

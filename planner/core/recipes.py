@@ -44,7 +44,7 @@ from planner.core.bounds import (
     quote,
 )
 from planner.core.foods import Food, FoodRef, Portion, nutrient_map
-from planner.core.nutrients import BY_KEY, NUTRIENT_KEYS
+from planner.core.nutrients import BY_KEY, NUTRIENT_KEYS, scaled
 from planner.core.units import check_amount, grams_for, normalize_unit
 
 __all__ = [
@@ -535,7 +535,7 @@ class RecipeBook:
                 if value is None:
                     unknown[index] += count
                     continue
-                sums[index] += value * grams / 100.0
+                sums[index] += scaled(value, grams)
                 known[index] = True
                 if inner is not None:
                     unknown[index] += inner.unknown.get(key, 0)

@@ -52,6 +52,7 @@ from typing import Any, Final, Literal
 
 from planner.core.bounds import HOUSEHOLD_FACTOR, quote
 from planner.core.foods import Food, FoodRef, Portion
+from planner.core.nutrients import scaled
 from planner.core.plan import Plan
 from planner.core.recipes import Recipe, RecipeBook, RecipeError, RecipeNutrients
 from planner.core.targets import Targets
@@ -822,11 +823,11 @@ def _add(tally: _Tally, food: Food | None, grams: float, portion: Portion | None
     if magnesium is None:
         tally.mg_unknown += count_unknown
     else:
-        tally.magnesium += magnesium * grams / 100.0
+        tally.magnesium += scaled(magnesium, grams)
     if vitamin_d is None:
         tally.vd_unknown += count_unknown
     else:
-        tally.vitamin_d += vitamin_d * grams / 100.0
+        tally.vitamin_d += scaled(vitamin_d, grams)
 
 
 def _food_item(ref: FoodRef, tally: _Tally, food: Food | None, aisles: Aisles, units: Units,

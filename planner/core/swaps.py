@@ -62,7 +62,7 @@ from types import MappingProxyType
 from typing import Any, Final, Literal
 
 from planner.core.foods import Food
-from planner.core.nutrients import BY_KEY, NUTRIENT_KEYS
+from planner.core.nutrients import BY_KEY, NUTRIENT_KEYS, scaled
 from planner.core.units import (
     check_amount,
     find_portion,
@@ -484,7 +484,7 @@ def find_swaps(
     if energy_kept:
         measure_tolerance = min(measure_tolerance, options.max_energy_change)
         grams_tolerance = min(grams_tolerance, options.max_energy_change)
-    old_magnesium_total = old_magnesium * entry_grams / 100.0
+    old_magnesium_total = scaled(old_magnesium, entry_grams)
     entry_variant = _variant_key(food.name)
 
     best: dict[frozenset[str], _Found] = {}
@@ -513,7 +513,7 @@ def find_swaps(
         amount, unit, new_grams = _amount_for(
             candidate.measure, target, measure_tolerance, grams_tolerance
         )
-        gain = new_magnesium * new_grams / 100.0 - old_magnesium_total
+        gain = scaled(new_magnesium, new_grams) - old_magnesium_total
         if gain < MIN_MAGNESIUM_GAIN_MG:
             continue
         energy_change = None

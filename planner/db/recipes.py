@@ -23,7 +23,7 @@ from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from planner.core.foods import FoodRef
-from planner.core.nutrients import NUTRIENT_KEYS
+from planner.core.nutrients import NUTRIENT_KEYS, scaled
 from planner.core.recipes import (
     RECIPE_SOURCE,
     SERVING,
@@ -83,7 +83,7 @@ class RecipeSummary:
 
     def per_serving(self, key: str) -> float | None:
         value, grams = self.per_100g.get(key), self.serving_grams
-        return None if value is None or grams is None else value * grams / 100.0
+        return None if grams is None else scaled(value, grams)
 
 
 @dataclass(frozen=True, slots=True)

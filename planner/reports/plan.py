@@ -25,7 +25,7 @@ from typing import Final
 
 from planner.core.analysis import Analysis, DayAnalysis
 from planner.core.foods import Food, FoodRef
-from planner.core.nutrients import BY_KEY
+from planner.core.nutrients import BY_KEY, scaled
 from planner.core.plan import Day, Entry, Plan, Supplement
 from planner.core.references import DISCLAIMER
 from planner.core.shopping import short_food_name
@@ -189,11 +189,9 @@ class _EntryLine:
         self.weight = "" if grams is None or unit == "g" else f"{grams:,.0f} g"
         self.values: dict[str, str] = {}
         for key in _ENTRY_KEYS:
-            per_100_g = None if food is None else food.nutrients.get(key)
-            if grams is None or per_100_g is None:
-                self.values[key] = "?"
-            else:
-                self.values[key] = format_nutrient(key, per_100_g * grams / 100.0, unit=False)
+            amount = None if food is None or grams is None else scaled(
+                food.nutrients.get(key), grams)
+            self.values[key] = "?" if amount is None else format_nutrient(key, amount, unit=False)
 
 
 def _entry_lines(day: Day, foods: Mapping[FoodRef, Food]) -> list[tuple[str, list[_EntryLine]]]:

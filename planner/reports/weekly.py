@@ -45,6 +45,7 @@ from planner.core.rules import (
     Finding,
 )
 from planner.core.shopping import ShoppingList
+from planner.core.weeks import week_start
 from planner.reports.charts import (
     CHART_KINDS,
     CHART_TITLES,
@@ -172,7 +173,7 @@ def _range_heading(start: dt.date | None, end: dt.date | None) -> str:
 
 
 def _mondays(dates: Iterable[dt.date]) -> list[dt.date]:
-    return sorted({when - dt.timedelta(days=when.weekday()) for when in dates})
+    return sorted({week_start(when) for when in dates})
 
 
 # --- Sections -----------------------------------------------------------------------------

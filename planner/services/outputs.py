@@ -35,6 +35,7 @@ import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final
 
 from planner import paths
@@ -298,3 +299,15 @@ def _error(shown: str, folder: Path, error: OSError) -> OutputError:
     failure = OutputError(message)
     failure.errno = error.errno
     return failure
+
+
+#: The format a file's suffix asks for (``report.md`` -> ``md``), for every writer.
+FORMAT_BY_SUFFIX: Final = MappingProxyType({
+    ".json": "json", ".csv": "csv", ".md": "md", ".markdown": "md", ".txt": "txt",
+    ".pdf": "pdf", ".html": "html", ".htm": "html",
+})
+
+
+def format_of(path: str | os.PathLike[str]) -> str | None:
+    """The format the suffix of ``path`` names, or ``None`` for another suffix."""
+    return FORMAT_BY_SUFFIX.get(Path(path).suffix.lower())

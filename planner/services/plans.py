@@ -17,6 +17,7 @@ from planner.core.foods import Food, FoodRef
 from planner.core.plan import Day, Plan
 from planner.core.rules import RuleSettings
 from planner.core.targets import DriTables
+from planner.core.weeks import week_start
 from planner.db.foods import FoodRepository
 from planner.db.plans import PlanConflictError, PlanNotFoundError, PlanRepository, PlanSummary
 from planner.services.database import Database
@@ -200,7 +201,7 @@ class PlanService:
     def _store_demo(self, today: dt.date, *, unless_any_plan: bool) -> SavedPlan | None:
         loaded = self.load_file_text(paths.read_shipped_text("demo_week.json"))
         plan = loaded.plan
-        shift = (today - dt.timedelta(days=today.weekday())) - plan.days[0].date
+        shift = week_start(today) - plan.days[0].date
         days = tuple(Day(day.date + shift, day.meals) for day in plan.days)
         moved = Plan(plan.profile, days, plan.supplements, plan.name)
         return self._store_loaded(loaded, moved, unless_any_plan=unless_any_plan)

@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.foods import Food, FoodRef
+from planner.core.formatting import format_quantity
+from planner.core.nutrients import scaled
 from planner.core.plan import Day, Entry, PlanError
 from planner.core.units import AmountError, UnitError, grams_for, parse_amount, unit_names
 from planner.ui.document import PlanDocument
@@ -65,10 +67,6 @@ _ROLES: Final = frozenset(
 )
 
 
-def format_amount(value: float) -> str:
-    return f"{value:g}" if value < 1000 else f"{value:,.0f}"
-
-
 def entry_values(food: Food | None, entry: Entry) -> tuple[float | None, dict[str, float | None]]:
     """Grams of an entry and its nutrients (None = unknown or not weighable)."""
     if food is None:
@@ -78,7 +76,7 @@ def entry_values(food: Food | None, entry: Entry) -> tuple[float | None, dict[st
     except (UnitError, ValueError):
         return None, {}
     values = {
-        key: (None if (v := food.nutrients.get(key)) is None else v * grams / 100.0)
+        key: scaled(food.nutrients.get(key), grams)
         for key, _unit, _digits in _NUTRIENT_COLUMNS.values()
     }
     return grams, values
@@ -224,10 +222,10 @@ class DayModel(TwoLevelModel):
             grams, _values = self.values_of(meal, row)
             name = food.name if food else str(entry.food)
             weight = f"{grams:g} g" if grams is not None else "weight unknown"
-            return f"{name}\n{entry.food} · {format_amount(entry.amount)} {entry.unit} = {weight}"
+            return f"{name}\n{entry.food} · {format_quantity(entry.amount)} {entry.unit} = {weight}"
         if role == Qt.ItemDataRole.EditRole:
             if column == COL_AMOUNT:
-                return format_amount(entry.amount)
+                return format_quantity(entry.amount)
             if column == COL_UNIT:
                 return entry.unit
             return None
@@ -236,7 +234,7 @@ class DayModel(TwoLevelModel):
         if column == COL_FOOD:
             return food.name if food else f"{entry.food} (not in the database)"
         if column == COL_AMOUNT:
-            return format_amount(entry.amount)
+            return format_quantity(entry.amount)
         if column == COL_UNIT:
             grams, _values = self.values_of(meal, row)
             if grams is None or entry.unit == "g":
@@ -466,7 +464,7 @@ class DayView(QWidget):
             for s in supplements:
                 when = "daily" if s.schedule == "daily" else f"weekly on {s.weekday}"
                 form = f", {s.form}" if s.form else ""
-                parts.append(f"{s.name} ({format_amount(s.amount)} {s.unit}{form}, {when})")
+                parts.append(f"{s.name} ({format_quantity(s.amount)} {s.unit}{form}, {when})")
             self.supplements_label.setText("Supplements: " + "; ".join(parts))
         else:
             self.supplements_label.setText("Supplements: none (Plan ▸ Supplements… to add one)")

@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 from planner import paths
 from planner.app import Services
 from planner.core.foods import Food, FoodHit, FoodRef
+from planner.core.formatting import format_quantity
 from planner.core.plan import Plan
+from planner.core.portions import default_amount
 from planner.core.references import DISCLAIMER
-from planner.core.units import grams_for, portion_unit_name
+from planner.core.weeks import week_days, week_end, week_start
 from planner.services.backups import BackupError
 from planner.services.outputs import write_output
 from planner.services.plans import dri_tables
@@ -54,18 +56,6 @@ vitamin D is high while magnesium is low, explains why, and helps you fix it.</p
 <p><b>Targets:</b> Dietary Reference Intakes of the Institute of Medicine / National
 Academies (1997, 2011).</p>
 <p><b>Not medical advice.</b> {DISCLAIMER}</p>"""
-
-
-def default_amount(food: Food) -> tuple[float, str]:
-    """What adding a food starts with: its first household measure, else 100 g."""
-    for portion in food.portions:
-        unit = portion_unit_name(portion)
-        try:
-            grams_for(food, portion.amount, unit)
-        except ValueError:
-            continue
-        return portion.amount, unit
-    return 100.0, "g"
 
 
 class MainWindow(QMainWindow):
@@ -394,9 +384,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(QLabel("Loading charts…"), "Charts")
         self.shopping_view = ShoppingView(document, self.shopping)
         monday = self.week_view.start
-        self.shopping_view.set_range(monday, monday + dt.timedelta(days=6))
+        self.shopping_view.set_range(monday, week_end(monday))
         self.week_view.week_changed.connect(
-            lambda start: self.shopping_view.set_range(start, start + dt.timedelta(days=6))
+            lambda start: self.shopping_view.set_range(start, week_end(start))
         )
         self.shopping_view.message.connect(self._show_message)
         self.shopping_view.failed.connect(
@@ -531,10 +521,10 @@ class MainWindow(QMainWindow):
         )
 
     def _offer_swaps(self, when: dt.date, meal: int, index: int, found: Any) -> None:
-        from planner.ui.swaps_dialog import SwapsDialog, format_amount
+        from planner.ui.swaps_dialog import SwapsDialog
 
         self.statusBar().clearMessage()
-        title = f"{format_amount(found.amount)} {found.unit} {found.food.name}"
+        title = f"{format_quantity(found.amount)} {found.unit} {found.food.name}"
         dialog = SwapsDialog(title, found.swaps, found.group, self)
         self.last_dialog = dialog
         if dialog.exec() and (swap := dialog.chosen()) is not None and self.document:
@@ -548,9 +538,9 @@ class MainWindow(QMainWindow):
         )
 
     def _offer_ingredient_swaps(self, position: int, found: Any) -> None:
-        from planner.ui.swaps_dialog import SwapsDialog, format_amount
+        from planner.ui.swaps_dialog import SwapsDialog
 
-        title = f"{format_amount(found.amount)} {found.unit} {found.food.name}"
+        title = f"{format_quantity(found.amount)} {found.unit} {found.food.name}"
         dialog = SwapsDialog(title, found.swaps, found.group, self)
         self.last_dialog = dialog
         if dialog.exec() and (swap := dialog.chosen()) is not None:
@@ -560,10 +550,8 @@ class MainWindow(QMainWindow):
         """Run the week optimizer on the shown week, off the GUI thread."""
         if self.document is None or self.week_view is None:
             return
-        start = self.week_view.start if self.tabs.currentIndex() == 1 else (
-            self._shown_date() - dt.timedelta(days=self._shown_date().weekday())
-        )
-        week = {start + dt.timedelta(days=n) for n in range(7)}
+        start = self.week_view.start if self.tabs.currentIndex() == 1 else self._shown_date()
+        week = set(week_days(start))
         plan = self.document.plan
         days = tuple(day for day in plan.days if day.date in week)
         if not any(not day.is_empty for day in days):
@@ -679,7 +667,7 @@ class MainWindow(QMainWindow):
         name, ok = QInputDialog.getText(self, "New plan", "Name of the new plan:", text="My week")
         if not ok:
             return
-        monday = dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
+        monday = week_start(dt.date.today())
         plan = Plan.week(self.document.plan.profile, monday, name=name.strip() or None)
         plan = Plan(plan.profile, plan.days, self.document.plan.supplements, plan.name)
         saved = self.plans.create(plan)

@@ -31,7 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.core.bounds import COOKED_WEIGHT, SERVINGS
 from planner.core.foods import Food, FoodRef
+from planner.core.nutrients import scaled
+from planner.core.portions import default_amount
 from planner.core.recipes import Ingredient, Recipe, RecipeError, unknown_note
 from planner.core.units import AmountError, UnitError, grams_for, parse_amount
 from planner.services.recipes import RecipeInUseError, RecipeService, SavedRecipe
@@ -136,8 +139,8 @@ class IngredientModel(QAbstractTableModel):
                 f"{ingredient.unit} ({grams:g} g)"
             )
         key, unit, digits = ("magnesium_mg", "mg", 0) if column == 3 else ("vitamin_d_ug", "µg", 1)
-        value = None if food is None or grams is None else food.nutrients.get(key)
-        return "?" if value is None or grams is None else f"{value * grams / 100:.{digits}f} {unit}"
+        value = None if food is None or grams is None else scaled(food.nutrients.get(key), grams)
+        return "?" if value is None else f"{value:.{digits}f} {unit}"
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -225,11 +228,12 @@ class RecipesView(QWidget):
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. Spinach and chickpea curry")
         self.servings = QDoubleSpinBox()
-        self.servings.setRange(0, 100)
+        # 0 shows "not set"; the rest is the declared range (core/bounds.py).
+        self.servings.setRange(0, SERVINGS.maximum)
         self.servings.setDecimals(1)
         self.servings.setSpecialValueText("not set")
         self.cooked = QDoubleSpinBox()
-        self.cooked.setRange(0, 50_000)
+        self.cooked.setRange(0, COOKED_WEIGHT.maximum)
         self.cooked.setDecimals(0)
         self.cooked.setSuffix(" g")
         self.cooked.setSpecialValueText("weight of the ingredients")
@@ -370,8 +374,6 @@ class RecipesView(QWidget):
 
     def add_food(self, food: Food) -> None:
         """Add a food (from the search) with its first household measure, else 100 g."""
-        from planner.ui.main_window import default_amount
-
         if self.draft.ref is not None and food.ref == self.draft.ref:
             self.problem.setText("A recipe cannot contain itself.")
             return

@@ -42,6 +42,8 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.foods import FoodGroup, FoodHit, Portion
+from planner.core.formatting import format_value
+from planner.core.nutrients import scaled
 from planner.services.foods import FoodService
 
 #: MIME type of a dragged food: the food reference (``usda:11457``) as UTF-8 bytes,
@@ -119,22 +121,6 @@ _TEXT_COLUMNS: Final = frozenset({Column.NAME, Column.GROUP, Column.MAGNESIUM_PO
 _MIN_NAME_WIDTH: Final = 260
 
 
-def format_amount(value: float) -> str:
-    """A nutrient amount with the precision a reader can use: 270, 79, 23.7, 0.45, 0."""
-    size = abs(value)
-    if size >= 100:
-        text = f"{value:.0f}"
-    elif size >= 1:
-        text = f"{value:.1f}"
-    elif size >= 0.005:
-        text = f"{value:.2f}"
-    elif size > 0:
-        return "<0.01"
-    else:
-        return "0"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def portion_text(portion: Portion) -> str:
     """``30 g, 1 cup``: the weight first, so a narrow cell elides the measure, not a number."""
     return f"{portion.grams:g} g, {portion.label}"
@@ -157,7 +143,7 @@ def _unknown() -> _Cell:
 
 
 def _per_100_g(value: float | None) -> _Cell:
-    return _unknown() if value is None else _Cell(format_amount(value), value)
+    return _unknown() if value is None else _Cell(format_value(value), value)
 
 
 def _per_portion(hit: FoodHit, value: float | None, unit: str, with_measure: bool) -> _Cell:
@@ -166,8 +152,8 @@ def _per_portion(hit: FoodHit, value: float | None, unit: str, with_measure: boo
         return _Cell(NOT_APPLICABLE_TEXT, None, "no household portion in the database")
     if value is None:
         return _unknown()
-    amount = value * portion.grams / 100.0
-    text = f"{format_amount(amount)} {unit}"
+    amount = scaled(value, portion.grams)
+    text = f"{format_value(amount)} {unit}"
     tooltip = f"{text} in {portion.label} ({portion.grams:g} g)"
     if with_measure:
         text = f"{text} ({portion_text(portion)})"
@@ -177,7 +163,7 @@ def _per_portion(hit: FoodHit, value: float | None, unit: str, with_measure: boo
 def _magnesium_per_kcal(hit: FoodHit) -> _Cell:
     density = hit.magnesium_per_100_kcal
     if density is not None:
-        return _Cell(format_amount(density), density)
+        return _Cell(format_value(density), density)
     if hit.magnesium_mg is None or hit.energy_kcal is None:
         return _unknown()
     return _Cell(NOT_APPLICABLE_TEXT, None, "the food has 0 kcal: no magnesium density")

@@ -54,9 +54,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.core.bounds import HOUSEHOLD_FACTOR
 from planner.core.shopping import Aisles, ShoppingItem, ShoppingList, Units
+from planner.core.weeks import week_end, week_start
 from planner.reports.shopping import nutrition_sentence, range_text
-from planner.services.outputs import write_output
+from planner.services.outputs import format_of, write_output
 from planner.services.shopping import ExportFormat, ShoppingService
 from planner.ui.day_view import tool_button
 from planner.ui.document import PlanDocument
@@ -72,8 +74,6 @@ COL_ITEM: Final = 0
 COL_FOOD: Final = 1
 #: The item's key (:attr:`ShoppingItem.key`), for tests and context menus.
 KEY_ROLE: Final = int(Qt.ItemDataRole.UserRole) + 1
-MIN_FACTOR: Final = 0.5
-MAX_FACTOR: Final = 20.0
 _TOP: Final = TOP  # an aisle row; an item row carries its aisle row + 1 (tree_model)
 
 #: File dialog filters of Export…, with the format each writes.
@@ -83,10 +83,6 @@ EXPORT_FILTERS: Final[tuple[tuple[str, str], ...]] = (
     ("Markdown (*.md)", "md"),
     ("Plain text (*.txt)", "txt"),
 )
-_SUFFIXES: Final = {".pdf": "pdf", ".csv": "csv", ".md": "md", ".markdown": "md",
-                    ".txt": "txt", ".json": "json", ".html": "html", ".htm": "html"}
-
-
 def aisle_title(aisle: str) -> str:
     return aisle[:1].upper() + aisle[1:]
 
@@ -112,8 +108,7 @@ def _buddy_label(text: str, buddy: QWidget) -> QLabel:
 
 
 def _week_of(when: dt.date) -> tuple[dt.date, dt.date]:
-    monday = when - dt.timedelta(days=when.weekday())
-    return monday, monday + dt.timedelta(days=6)
+    return week_start(when), week_end(when)
 
 
 def _qdate(when: dt.date) -> QDate:
@@ -394,17 +389,19 @@ class ShoppingView(QWidget):
         self.previous_button.clicked.connect(lambda: self.step_week(-1))
         self.next_button.clicked.connect(lambda: self.step_week(1))
         self.factor_spin = QDoubleSpinBox()
-        self.factor_spin.setRange(MIN_FACTOR, MAX_FACTOR)
+        self.factor_spin.setRange(HOUSEHOLD_FACTOR.minimum, HOUSEHOLD_FACTOR.maximum)
         self.factor_spin.setSingleStep(0.5)
         self.factor_spin.setDecimals(1)
-        self.factor_spin.setValue(1.0)
+        # The user's defaults (settings.json); a range's own choice replaces them.
+        defaults = self.service.settings.current
+        self.factor_spin.setValue(defaults.household_factor)
         self.factor_spin.setPrefix("× ")
         self.factor_spin.setToolTip("Household factor: cook for 2, set 2; every amount is "
                                     "multiplied by it")
         self.factor_spin.setKeyboardTracking(False)
         self.metric_radio = QRadioButton("&Metric (g, kg)")
         self.us_radio = QRadioButton("&US (oz, lb)")
-        self.metric_radio.setChecked(True)
+        (self.us_radio if defaults.units == "us" else self.metric_radio).setChecked(True)
         self.units_group = QButtonGroup(self)
         self.units_group.addButton(self.metric_radio)
         self.units_group.addButton(self.us_radio)
@@ -805,7 +802,7 @@ class ShoppingView(QWidget):
         if not path:
             return False
         target = Path(path)
-        fmt = _SUFFIXES.get(target.suffix.lower())
+        fmt = format_of(target)
         if fmt is None:
             # No known suffix typed: the chosen filter says the format, and the suffix.
             fmt = dict(EXPORT_FILTERS).get(chosen, "pdf")
@@ -822,7 +819,7 @@ class ShoppingView(QWidget):
         if sl is None:
             self._fail("There is no list to export.")
             return False
-        fmt = fmt or _SUFFIXES.get(target.suffix.lower())
+        fmt = fmt or format_of(target)
         if fmt is None:
             self._fail(f"{target.name}: give the file a .pdf, .csv, .md or .txt name")
             return False

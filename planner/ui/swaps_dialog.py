@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.core.formatting import format_quantity
 from planner.core.optimize import Change, OptimizeResult
 from planner.core.swaps import Swap
 from planner.ui.table_model import RowsModel
@@ -32,12 +33,6 @@ from planner.ui.table_model import RowsModel
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 SWAP_COLUMNS: Final = ("Instead, eat", "Amount", "Magnesium", "Energy", "What else changes")
-
-
-def format_amount(amount: float) -> str:
-    """1.6666 -> '1.67', 255.0 -> '255': what a person would write on a list."""
-    text = f"{amount:.2f}".rstrip("0").rstrip(".")
-    return text or "0"
 
 
 def _signed(value: float | None, unit: str, digits: int = 0) -> str:
@@ -79,7 +74,7 @@ class SwapModel(RowsModel):
             return swap.food.name
         if column == 1:
             grams = "" if swap.unit == "g" else f" ({swap.grams:.0f} g)"
-            return f"{format_amount(swap.amount)} {swap.unit}{grams}"
+            return f"{format_quantity(swap.amount)} {swap.unit}{grams}"
         if column == 2:
             return _signed(swap.magnesium_gain_mg, "mg")
         if column == 3:

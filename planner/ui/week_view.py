@@ -37,9 +37,11 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.analysis import Analysis
+from planner.core.formatting import format_quantity
 from planner.core.plan import DEFAULT_MEALS, Day
 from planner.core.targets import Targets
-from planner.ui.day_view import format_amount, tool_button
+from planner.core.weeks import week_days, week_start
+from planner.ui.day_view import tool_button
 from planner.ui.document import PlanDocument
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -53,10 +55,6 @@ GOOD: Final = QColor(46, 160, 67, 70)
 FAIR: Final = QColor(230, 160, 20, 80)
 POOR: Final = QColor(220, 50, 47, 80)
 MAX_LINES: Final = 4
-
-
-def week_start(when: dt.date) -> dt.date:
-    return when - dt.timedelta(days=when.weekday())
 
 
 def total_colour(key: str, value: float | None, targets: Targets) -> QColor | None:
@@ -96,7 +94,7 @@ class WeekModel(QAbstractTableModel):
         document.changed.connect(self.refresh)
 
     def _load(self) -> None:
-        self.dates = tuple(self.start + dt.timedelta(days=n) for n in range(7))
+        self.dates = week_days(self.start)
         self.days: tuple[Day, ...] = tuple(self.document.day(d) for d in self.dates)
         names: list[str] = []
         for day in self.days:
@@ -192,7 +190,7 @@ class WeekModel(QAbstractTableModel):
         for entry in meal.entries:
             food = self.document.food(entry.food)
             label = food.name.split(",")[0] if food else str(entry.food)
-            lines.append(f"{label} ({format_amount(entry.amount)} {entry.unit})")
+            lines.append(f"{label} ({format_quantity(entry.amount)} {entry.unit})")
         if role == Qt.ItemDataRole.DisplayRole:
             shown = lines[:MAX_LINES]
             if len(lines) > MAX_LINES:

@@ -13,11 +13,12 @@ from datetime import date, timedelta
 import pytest
 
 from planner.core.analysis import Analysis, analyze
-from planner.core.chart_data import TOP_FOODS, ChartData, build_chart_data, week_dates
+from planner.core.chart_data import TOP_FOODS, ChartData, build_chart_data
 from planner.core.foods import FoodRef
 from planner.core.plan import Day, Entry, Meal, Plan, Supplement
 from planner.core.targets import DriTables, Targets, targets_for
 from planner.core.units import grams_for
+from planner.core.weeks import week_days as week_dates
 
 from .foods_fixture import (
     CHEESE_PIZZA,

@@ -10,6 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from planner.core.foods import FoodHit, FoodRef
+from planner.core.formatting import format_value
 from planner.services.database import Database
 from planner.services.foods import FoodService
 from planner.ui.search_panel import (
@@ -18,7 +19,6 @@ from planner.ui.search_panel import (
     Column,
     FoodSearchModel,
     FoodSearchPanel,
-    format_amount,
 )
 
 SPINACH = FoodRef.parse("usda:11457")
@@ -100,7 +100,7 @@ def test_sort_keeps_persistent_indexes_on_their_food(foods: FoodService) -> None
 
 
 def test_format_amount_precision() -> None:
-    assert [format_amount(v) for v in (270.4, 79.0, 23.7, 1.25, 0.45, 0.0, 0.001)] == [
+    assert [format_value(v) for v in (270.4, 79.0, 23.7, 1.25, 0.45, 0.0, 0.001)] == [
         "270",
         "79",
         "23.7",

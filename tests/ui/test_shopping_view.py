@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QDialog
 
+from planner.core.bounds import HOUSEHOLD_FACTOR
 from planner.core.foods import FoodRef
 from planner.services.shopping import ShoppingService
 from planner.ui.document import PlanDocument
@@ -199,7 +200,9 @@ def test_factor_and_units_are_applied_and_remembered(
     view.metric_radio.setChecked(True)
     view.set_range(MONDAY, SUNDAY)
     assert (view.factor, view.units) == (2.0, "us")
-    assert view.factor_spin.minimum() == 0.5 and view.factor_spin.maximum() == 20.0
+    # The spin box offers exactly the range the CLI and plan files accept.
+    assert (view.factor_spin.minimum(), view.factor_spin.maximum()) == (
+        HOUSEHOLD_FACTOR.minimum, HOUSEHOLD_FACTOR.maximum) == (0.1, 50)
 
 
 def test_an_empty_range_says_so(view: ShoppingView) -> None:
