@@ -10,13 +10,15 @@ for, so the command line starts fast and runs without a display.
 from __future__ import annotations
 
 import datetime as dt
-import sys
-from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from planner import paths
+
 if TYPE_CHECKING:
     from planner.db.foods import Progress
+    from planner.db.migrate import StepObserver
     from planner.services.backups import BackupService
     from planner.services.database import Database
     from planner.services.foods import FoodService
@@ -80,10 +82,36 @@ def build_services(db: Database, settings: SettingsService | None = None) -> Ser
     )
 
 
+def open_database(
+    url: str | None = None,
+    progress: Progress | None = None,
+    on_step: StepObserver | None = None,
+) -> Database:
+    """The database ready to use: migrated, and the shipped foods loaded (one transaction).
+
+    A SQLite file with an older schema is backed up (``...-before-upgrade.sqlite3``,
+    never pruned) before it is migrated: the upgrade is all-or-nothing, but the user
+    may want the old version back with an older planner.
+    """
+    from planner.services.backups import BEFORE_UPGRADE, BackupError, BackupService
+    from planner.services.database import Database
+
+    url = url or paths.db_url()
+
+    def back_up(_revision: str) -> None:
+        backups = BackupService(url)
+        if backups.supported:
+            # The upgrade itself cannot lose anything; a backup that cannot be made (a
+            # full disk) does not keep the user from starting.
+            with suppress(BackupError):
+                backups.create(BEFORE_UPGRADE)
+
+    return Database.open(url, load_foods=True, progress=progress, on_step=on_step,
+                         before_migrating=back_up)
+
+
 def open_services(url: str | None = None, progress: Progress | None = None) -> Services:
     """Open (migrate, first-load) the database at ``url`` and build the services on it."""
-    from planner.services.database import open_database
-
     db = open_database(url, progress)
     try:
         return build_services(db)
@@ -137,22 +165,3 @@ def open_workspace(
     except BackupError as exc:
         note = f"Today's backup could not be made: {exc}"
     return Workspace(services, summaries[0].id, note)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["--self-test"]:
-        from planner.selftest import main as self_test
-
-        return self_test()
-    if args:
-        from planner import cli
-
-        return cli.main(args)
-    from planner.ui.application import run
-
-    return run()
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -637,7 +637,7 @@ def _check_output(ctx: Context) -> None:
 def _write_pdf(ctx: Context, html: str, images: Mapping[str, bytes] | None = None) -> None:
     """Lay the page out with Qt (headless) and write it as the PDF file of ``-o``."""
     try:
-        from planner.ui.printing import ensure_gui_app, html_to_pdf
+        from planner.ui.common.printing import ensure_gui_app, html_to_pdf
     except ImportError as exc:
         raise CliError(f"PDF output needs Qt (PySide6), which could not be loaded: {exc}") from None
     ensure_gui_app()

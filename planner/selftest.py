@@ -16,7 +16,7 @@ import sys
 def main() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
-        from planner.services.database import open_database
+        from planner.app import open_database
         from planner.services.foods import FoodService
         from planner.services.plans import PlanService
 
@@ -48,7 +48,7 @@ def _window_starts() -> bool:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from planner.ui.launcher import Launcher
+    from planner.ui.shell.launcher import Launcher
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     launcher = Launcher()

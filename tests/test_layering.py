@@ -93,9 +93,15 @@ def test_app_does_nothing_at_import_time() -> None:
     assert not {"planner.cli", "planner.ui", "planner.services", "planner.db"} & loaded
 
 
+def test_the_command_imports_only_what_it_runs() -> None:
+    loaded = loaded_after("planner.__main__")
+    assert _roots(loaded) & {"PySide6", "shiboken6", "sqlalchemy"} == set()
+    assert "planner.cli" not in loaded
+
+
 def test_the_check_sees_qt_where_it_belongs() -> None:
     # The window does import Qt: proof that the checks above would see it.
-    loaded = loaded_after("planner.ui.main_window")
+    loaded = loaded_after("planner.ui.shell.main_window")
     assert {"PySide6", "sqlalchemy"} <= _roots(loaded)
 
 
@@ -120,13 +126,13 @@ OWNERS: dict[str, str] = {
 ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
     # The composition root starts the window only when no command-line arguments ask
     # for the CLI or the self-test; importing planner.app loads no Qt.
-    ("planner/app.py", "planner.ui.application"): ("lazy", "starts the window"),
+    ("planner/__main__.py", "planner.ui.shell.application"): ("lazy", "starts the window"),
     # The self-test proves the window starts: it builds a QApplication and the launcher.
     ("planner/selftest.py", "PySide6.QtCore"): ("lazy", "the self-test shows the window"),
     ("planner/selftest.py", "PySide6.QtWidgets"): ("lazy", "the self-test shows the window"),
-    ("planner/selftest.py", "planner.ui.launcher"): ("lazy", "the self-test shows the window"),
+    ("planner/selftest.py", "planner.ui.shell.launcher"): ("lazy", "the self-test shows it"),
     # PDF needs Qt's text layout; only `--format pdf` loads it.
-    ("planner/cli.py", "planner.ui.printing"): ("lazy", "PDF output is laid out by Qt"),
+    ("planner/cli.py", "planner.ui.common.printing"): ("lazy", "PDF output is laid out by Qt"),
     # Exception types only (`except sqlite3.Error`, `except SQLAlchemyError` at the
     # command's top level); planner.db.maintenance re-exports both (SqliteError,
     # EngineError) for when cli.py drops these imports.
@@ -221,7 +227,7 @@ def test_sql_sqlite_and_qt_are_imported_only_by_their_layers() -> None:
 def test_the_import_walk_sees_lazy_typing_and_owned_imports() -> None:
     found = {(file, module, how) for file, module, how, _line in _every_import()}
     assert ("planner/db/maintenance.py", "sqlite3", "module") in found
-    assert ("planner/ui/main_window.py", "PySide6.QtWidgets", "module") in found
+    assert ("planner/ui/shell/main_window.py", "PySide6.QtWidgets", "module") in found
     assert ("planner/selftest.py", "PySide6.QtWidgets", "lazy") in found
     assert ("planner/services/recipes.py", "sqlalchemy.orm", "typing") in found
 
@@ -242,3 +248,126 @@ def test_no_sql_text_outside_the_database_layer() -> None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SQL.match(node.value)
     ]
     assert found == []
+
+
+# -- the upper layers see only services and core ---------------------------------------------
+
+
+@pytest.mark.parametrize("layer", ["planner/reports", "planner/ui"])
+def test_reports_and_ui_never_import_the_database_or_sources(layer: str) -> None:
+    """Widgets and reports get their data through services (and core types), never by
+    reaching into ``planner.db`` or ``planner.sources``, not even lazily."""
+    wrong = [
+        f"{file}:{line} imports {module}"
+        for file, module, _how, line in _every_import()
+        if file.startswith(layer + "/")
+        and (module.split(".")[:2] in (["planner", "db"], ["planner", "sources"]))
+    ]
+    assert wrong == []
+
+
+# -- no import cycles --------------------------------------------------------------------------
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE_DIR.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _project_module(name: str, known: set[str]) -> str | None:
+    """The project module ``name`` refers to (``from a.b import c``: ``a.b.c`` if a module)."""
+    while name and name not in known:
+        name = name.rpartition(".")[0]
+    return name or None
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> project modules it imports when it runs (``TYPE_CHECKING`` ones left out:
+    they never run). Lazy imports count: a cycle through a function is still a cycle."""
+    paths = sorted(PACKAGE_DIR.rglob("*.py"))
+    known = {_module_name(path) for path in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        source = _module_name(path)
+        targets: set[str] = set()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for module, how, _line in _imports(path):
+            if how == "typing" or not module.startswith("planner"):
+                continue
+            names = [module]
+            # `from planner.ui.plan import day_view` imports the submodule.
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ImportFrom) and node.module == module:
+                    names += [f"{module}.{alias.name}" for alias in node.names]
+            for name in names:
+                target = _project_module(name, known)
+                if target is not None and target != source:
+                    targets.add(target)
+        graph[source] = targets
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work: list[tuple[str, list[str]]] = [(root, sorted(graph[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, todo = work[-1]
+            if todo:
+                child = todo.pop()
+                if child not in graph:
+                    continue
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, sorted(graph[child])))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    group.append(member)
+                    if member == node:
+                        break
+                if len(group) > 1:
+                    found.append(sorted(group))
+    return found
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert cycles(graph) == [["a", "b", "c"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_the_import_graph_sees_submodules_and_lazy_imports() -> None:
+    graph = import_graph()
+    assert "planner.ui.plan.day_view" in graph["planner.ui.shell.main_window"]
+    assert "planner.ui.shell.application" in graph["planner.__main__"]  # lazy
+
+
+def test_no_import_cycles_in_the_package() -> None:
+    assert cycles(import_graph()) == []

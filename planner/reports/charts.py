@@ -4,7 +4,7 @@ Each chart class draws a :class:`~planner.core.chart_data.ChartData` on a
 :class:`~matplotlib.figure.Figure` it is given and keeps its artists, so that a new value
 (after every edit in the window) updates bar heights and labels in place instead of
 building the figure again. The window puts the figure on a Qt canvas
-(:mod:`planner.ui.charts`); the report renders it to PNG or SVG bytes here with the Agg
+(:mod:`planner.ui.plan.charts`); the report renders it to PNG or SVG bytes here with the Agg
 and SVG backends (:func:`render_chart`, :func:`render_week_charts`). Nothing here
 imports Qt or ``matplotlib.pyplot``: pyplot keeps global figures and picks a GUI backend,
 neither of which a library should do.
@@ -111,7 +111,7 @@ class ChartStyle:
         return {"alert": self.alert, "warning": self.warning, "info": self.info}[severity]
 
 
-# The light and dark shades of planner.ui.totals_panel.signal_color (blue, red, amber,
+# The light and dark shades of planner.ui.plan.totals_panel.signal_color (blue, red, amber,
 # green), so the report matches the window.
 LIGHT: Final = ChartStyle(
     background="#ffffff", plot_background="#ffffff", text="#202020", muted="#8a8a8a",

@@ -18,7 +18,7 @@ The pieces are those of :mod:`planner.reports.plan` and :mod:`planner.reports.sh
 (same tables, same wording), put together in one HTML page. The charts are PNG images the
 page names (``<img src="chart-week.png" ...>``); :class:`Report` carries their bytes
 beside the HTML, for the printing code to hand to Qt's rich text
-(:func:`planner.ui.printing.html_to_pdf` with ``images=``), and
+(:func:`planner.ui.common.printing.html_to_pdf` with ``images=``), and
 :meth:`Report.standalone_html` puts them inside the page for a browser. No Qt here.
 """
 

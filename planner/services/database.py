@@ -6,7 +6,7 @@ session:`` for reads that must agree with one another (a plan with its days, mea
 entries; a recipe with its ingredients), so a reader sees the state before or after a
 concurrent save, never a mix.
 
-:func:`open_database` is the start of the window and the command line: it migrates the
+:func:`planner.app.open_database` is the start of the window and the command line: it migrates the
 schema and loads the shipped food dataset in one transaction (see
 :mod:`planner.db.migrate`), so a start killed at any moment leaves the database as it
 was, and two planners starting at once wait for each other.
@@ -15,7 +15,7 @@ was, and two planners starting at once wait for each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -88,33 +88,6 @@ class Database:
         with self.sessions.begin() as session:
             begin_write(session)
             yield session
-
-
-def open_database(
-    url: str | None = None,
-    progress: Progress | None = None,
-    on_step: StepObserver | None = None,
-) -> Database:
-    """The database ready to use: migrated, and the shipped foods loaded (one transaction).
-
-    A SQLite file with an older schema is backed up (``...-before-upgrade.sqlite3``,
-    never pruned) before it is migrated: the upgrade is all-or-nothing, but the user
-    may want the old version back with an older planner.
-    """
-    url = url or paths.db_url()
-
-    def back_up(_revision: str) -> None:
-        from planner.services.backups import BEFORE_UPGRADE, BackupError, BackupService
-
-        backups = BackupService(url)
-        if backups.supported:
-            # The upgrade itself cannot lose anything; a backup that cannot be made (a
-            # full disk) does not keep the user from starting.
-            with suppress(BackupError):
-                backups.create(BEFORE_UPGRADE)
-
-    return Database.open(url, load_foods=True, progress=progress, on_step=on_step,
-                         before_migrating=back_up)
 
 
 class ShippedFoods:

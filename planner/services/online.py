@@ -48,6 +48,10 @@ SECRETS_FILE: Final = "secrets.json"
 CACHE_FOLDER: Final = "online"
 #: Online sources and the stored source names they produce.
 ONLINE_SOURCES: Final = ("fdc", "off")
+#: FoodData Central's data types searched unless asked otherwise (all but branded foods),
+#: and the branded one, for the window's "branded foods too".
+FDC_DATA_TYPES: Final = fdc.DEFAULT_DATA_TYPES
+FDC_BRANDED: Final = fdc.BRANDED
 _KEY_PATTERN: Final = re.compile(r"[A-Za-z0-9_\-]{1,128}")
 
 

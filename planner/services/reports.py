@@ -4,7 +4,7 @@
 the stored state of the range's shopping list), analyses the days of the range, builds
 the shopping list and hands everything to :func:`planner.reports.weekly.weekly_report`,
 which draws the charts (matplotlib, no Qt). The result is HTML plus the chart images;
-the window and ``planner report`` pass both to :func:`planner.ui.printing.html_to_pdf`
+the window and ``planner report`` pass both to :func:`planner.ui.common.printing.html_to_pdf`
 (or the print preview), since PDF needs Qt's text layout, which this layer does not
 import.
 

@@ -8,7 +8,7 @@ transaction and is saved at once, so a tick survives a crash a second later.
 
 PDF is not made here: it needs Qt's text layout, which this layer does not import. The
 window and ``planner shopping-list --format pdf`` pass :meth:`ShoppingService.export`'s
-HTML to :func:`planner.ui.printing.html_to_pdf`.
+HTML to :func:`planner.ui.common.printing.html_to_pdf`.
 """
 
 from __future__ import annotations

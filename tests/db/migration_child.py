@@ -17,7 +17,7 @@ import signal
 import sys
 import traceback
 
-from planner.services.database import open_database
+from planner.app import open_database
 
 
 def _start(url: str, kill_at: str) -> None:

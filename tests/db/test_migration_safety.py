@@ -25,6 +25,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
+from planner.app import open_database
 from planner.db.engine import make_engine, make_session_factory
 from planner.db.migrate import (
     HEAD,
@@ -34,7 +35,7 @@ from planner.db.migrate import (
     upgrade,
 )
 from planner.db.records import Base
-from planner.services.database import Database, ShippedFoods, open_database
+from planner.services.database import Database, ShippedFoods
 from planner.services.health import ProblemKind, check_database
 from planner.services.plans import PlanService
 
@@ -316,7 +317,7 @@ def test_an_upgrade_backs_the_old_file_up_first(tmp_path: Path, isolated_paths: 
 def test_simultaneous_first_starts_wait_for_each_other(empty: EmptyDatabases) -> None:
     url = empty.new()
     code = (
-        "import sys; from planner.services.database import open_database; "
+        "import sys; from planner.app import open_database; "
         "open_database(sys.argv[1]).close(); print('ok')"
     )
     starters = [

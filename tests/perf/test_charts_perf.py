@@ -27,7 +27,7 @@ from planner.core.plan import Entry
 from planner.reports.charts import WeekChart, render_week_charts
 from planner.services.database import Database
 from planner.services.plans import PlanService
-from planner.ui.charts import ChartsView
+from planner.ui.plan.charts import ChartsView
 
 TODAY = dt.date(2026, 11, 25)
 MONDAY = dt.date(2026, 11, 23)

@@ -1,7 +1,7 @@
 """Speed of the search panel: one keystroke to updated results, on the GUI thread.
 
 Goal: typing never blocks the window for more than 30 ms. The search runs synchronously
-(see :class:`planner.ui.search_panel.FoodSearchPanel`), so one measured round is what a
+(see :class:`planner.ui.foods.search_panel.FoodSearchPanel`), so one measured round is what a
 pause in typing costs: set the text, run the debounced search at once, reset the model
 and let the shown table lay out and paint (``processEvents``).
 """
@@ -18,7 +18,7 @@ from synthetic import QUERIES, add_synthetic_foods
 
 from planner.services.database import Database, ensure_food_data
 from planner.services.foods import FoodService
-from planner.ui.search_panel import FoodSearchPanel
+from planner.ui.foods.search_panel import FoodSearchPanel
 
 
 def shown_panel(qtbot, db: Database) -> FoodSearchPanel:

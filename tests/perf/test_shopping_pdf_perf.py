@@ -18,7 +18,7 @@ from planner.core.shopping import ShoppingList
 from planner.services.database import Database, read_shipped_dataset
 from planner.services.plans import PlanService, SavedPlan
 from planner.services.shopping import ShoppingService
-from planner.ui.printing import html_to_pdf
+from planner.ui.common.printing import html_to_pdf
 
 MONDAY = dt.date(2026, 11, 23)
 SUNDAY = MONDAY + dt.timedelta(days=6)

@@ -26,7 +26,7 @@ from planner.services.database import Database, read_shipped_dataset
 from planner.services.plans import PlanService, SavedPlan
 from planner.services.reports import ReportService
 from planner.services.shopping import ShoppingService
-from planner.ui.printing import html_to_pdf
+from planner.ui.common.printing import html_to_pdf
 
 DEMO_WEEK = Path(__file__).resolve().parent.parent.parent / "data" / "demo_week.json"
 FOOD_COUNT = 40

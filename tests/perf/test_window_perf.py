@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.ui.main_window import MainWindow
+from planner.ui.shell.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
 from windows import launched  # noqa: E402

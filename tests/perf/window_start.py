@@ -15,7 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from planner.ui.launcher import Launcher  # noqa: E402
+from planner.ui.shell.launcher import Launcher  # noqa: E402
 
 
 def main() -> int:

@@ -321,7 +321,7 @@ def pdf_images(path: Path) -> list[dict[str, str]]:
 
 def test_the_report_as_pdf_has_its_text_and_charts(
         qapp, demo: tuple[Report, Analysis, ShoppingList], tmp_path: Path) -> None:
-    from planner.ui.printing import html_to_pdf
+    from planner.ui.common.printing import html_to_pdf
 
     report, analysis, _sl = demo
     target = tmp_path / "report.pdf"
@@ -345,7 +345,7 @@ def test_print_html_and_the_preview_take_the_images(qtbot, tmp_path: Path) -> No
     from PySide6.QtCore import QTimer
     from PySide6.QtPrintSupport import QPrinter
 
-    from planner.ui.printing import preview_dialog, print_html
+    from planner.ui.common.printing import preview_dialog, print_html
 
     report = Report('<html><head><title>Chart</title></head><body><p>Before</p>'
                     '<p><img src="chart-week.png" width="96" height="96"></p>'
@@ -372,7 +372,7 @@ def test_print_html_and_the_preview_take_the_images(qtbot, tmp_path: Path) -> No
 
 
 def test_an_unreadable_image_is_a_print_error(qapp, tmp_path: Path) -> None:
-    from planner.ui.printing import PrintError, html_to_pdf
+    from planner.ui.common.printing import PrintError, html_to_pdf
 
     with pytest.raises(PrintError, match="chart-week.png"):
         html_to_pdf('<p><img src="chart-week.png"></p>', tmp_path / "x.pdf",

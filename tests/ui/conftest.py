@@ -20,7 +20,7 @@ def services(db: Database) -> Services:
 
 @pytest.fixture
 def demo_document(qtbot, services):  # type: ignore[no-untyped-def]
-    from planner.ui.document import PlanDocument
+    from planner.ui.common.document import PlanDocument
 
     saved = services.plans.create_demo(DEMO_DAY)
     return PlanDocument(services.plans, services.foods, saved)

@@ -31,8 +31,8 @@ from planner.reports.charts import (
     WeekChart,
 )
 from planner.services.outputs import ProtectedFileError
-from planner.ui.charts import ChartsView, chart_style
-from planner.ui.document import PlanDocument
+from planner.ui.common.document import PlanDocument
+from planner.ui.plan.charts import ChartsView, chart_style
 
 SHOTS = Path("/tmp/planner-shots")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

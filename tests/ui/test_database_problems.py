@@ -13,7 +13,7 @@ from windows import launch
 
 from planner.services.backups import BackupService
 from planner.services.health import Choice
-from planner.ui.launcher import Launcher
+from planner.ui.shell.launcher import Launcher
 
 
 def answer_dialogs(answers: list[Callable[[QWidget], None]], seen: list[str]) -> None:

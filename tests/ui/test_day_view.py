@@ -8,7 +8,15 @@ import pytest
 from demo_dates import MONDAY
 from PySide6.QtCore import QMimeData, QModelIndex, Qt
 
-from planner.ui.day_view import COL_AMOUNT, COL_FOOD, COL_MG, COL_UNIT, COL_VITD, FOOD_MIME, DayView
+from planner.ui.plan.day_view import (
+    COL_AMOUNT,
+    COL_FOOD,
+    COL_MG,
+    COL_UNIT,
+    COL_VITD,
+    FOOD_MIME,
+    DayView,
+)
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from planner.services.database import Database
-from planner.ui.launcher import Launcher
-from planner.ui.main_window import ABOUT_TEXT, MainWindow
+from planner.ui.shell.launcher import Launcher
+from planner.ui.shell.main_window import ABOUT_TEXT, MainWindow
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from planner.services.database import Database
 from planner.services.online import OnlineService, OnlineSettings
 from planner.sources.http import HttpSettings
-from planner.ui.online_panel import OnlinePanel
-from planner.ui.tasks import TaskRunner
+from planner.ui.common.tasks import TaskRunner
+from planner.ui.foods.online_panel import OnlinePanel
 
 CEREAL = "/off/api/v2/product/038000313295.json"
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from windows import launched
 
-from planner.ui.main_window import MainWindow
+from planner.ui.shell.main_window import MainWindow
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_week.json"
 
@@ -155,7 +155,7 @@ def test_broken_plan_file_gives_a_message_and_changes_nothing(qtbot, window, tmp
 
 
 def test_about_box_says_not_medical_advice(window) -> None:
-    from planner.ui.main_window import ABOUT_TEXT
+    from planner.ui.shell.main_window import ABOUT_TEXT
 
     assert "Not medical advice" in ABOUT_TEXT
     assert "Standard Reference, Release 28" in ABOUT_TEXT
@@ -174,7 +174,7 @@ def test_screenshots(qtbot, window, tmp_path) -> None:
 def test_dropping_a_food_on_a_meal_adds_it_there(qtbot, window) -> None:
     from PySide6.QtCore import QMimeData
 
-    from planner.ui.day_view import FOOD_MIME
+    from planner.ui.plan.day_view import FOOD_MIME
 
     model = window.day_view.model
     data = QMimeData()

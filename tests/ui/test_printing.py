@@ -21,7 +21,7 @@ from planner.core.plan import Day, Entry, Meal, Plan
 from planner.services.database import Database
 from planner.services.outputs import OutputExistsError, ProtectedFileError
 from planner.services.shopping import ShoppingService
-from planner.ui.printing import (
+from planner.ui.common.printing import (
     MARGINS_MM,
     PrintError,
     ensure_gui_app,

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 from planner.core.plan import Profile
 from planner.core.targets import DriTables
 from planner.services.plans import dri_tables
-from planner.ui.profile_dialog import (
+from planner.ui.dialogs.profile_dialog import (
     DRI_NOTE,
     OVERRIDDEN_ROLE,
     TARGET_FIELDS,

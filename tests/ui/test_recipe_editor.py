@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication
 from windows import launched
 
 from planner.core.foods import FoodRef
-from planner.ui.main_window import MainWindow
-from planner.ui.swaps_dialog import SwapsDialog
+from planner.ui.plan.swaps_dialog import SwapsDialog
+from planner.ui.shell.main_window import MainWindow
 
 RECIPES_TAB = 4
 

@@ -13,7 +13,7 @@ from planner.core.foods import FoodHit, FoodRef
 from planner.core.formatting import format_value
 from planner.services.database import Database
 from planner.services.foods import FoodService
-from planner.ui.search_panel import (
+from planner.ui.foods.search_panel import (
     FOOD_MIME_TYPE,
     SORT_ROLE,
     Column,

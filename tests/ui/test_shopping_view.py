@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QDialog
 from planner.core.bounds import HOUSEHOLD_FACTOR
 from planner.core.foods import FoodRef
 from planner.services.shopping import ShoppingService
-from planner.ui.document import PlanDocument
-from planner.ui.shopping_view import KEY_ROLE, AddItemDialog, ShoppingModel, ShoppingView
+from planner.ui.common.document import PlanDocument
+from planner.ui.shopping.shopping_view import KEY_ROLE, AddItemDialog, ShoppingModel, ShoppingView
 
 #: The demo week of the ``demo_document`` fixture (tests/ui/conftest.py).
 MONDAY = dt.date(2026, 11, 23)

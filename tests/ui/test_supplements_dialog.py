@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from planner.core.plan import Supplement
-from planner.ui.supplements_dialog import (
+from planner.ui.dialogs.supplements_dialog import (
     SupplementEditor,
     SupplementsDialog,
     SupplementsModel,

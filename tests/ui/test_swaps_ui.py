@@ -10,8 +10,8 @@ from windows import launched
 
 from planner.core.analysis import analyze
 from planner.services.plans import dri_tables
-from planner.ui.main_window import MainWindow
-from planner.ui.swaps_dialog import OptimizeDialog, SwapModel, SwapsDialog
+from planner.ui.plan.swaps_dialog import OptimizeDialog, SwapModel, SwapsDialog
+from planner.ui.shell.main_window import MainWindow
 
 CHIPS = "19411"  # Snacks, potato chips, plain, salted
 

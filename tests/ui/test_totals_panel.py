@@ -30,7 +30,8 @@ from planner.core.analysis import Analysis, analyze
 from planner.core.plan import Day, Meal, Plan, Supplement
 from planner.core.targets import Targets
 from planner.services.plans import dri_tables
-from planner.ui.totals_panel import NutrientBar, TotalsPanel, signal_color
+from planner.ui.common.widgets import signal_color
+from planner.ui.plan.totals_panel import NutrientBar, TotalsPanel
 
 SHOTS = Path("/tmp/planner-shots")
 SUNDAY = MONDAY + timedelta(days=6)

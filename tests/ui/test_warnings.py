@@ -32,7 +32,7 @@ from planner.core.rules import (
 )
 from planner.core.targets import Targets
 from planner.services.plans import dri_tables
-from planner.ui.warnings import NOT_ADVICE, FindingDialog, WarningsBanner
+from planner.ui.plan.warnings import NOT_ADVICE, FindingDialog, WarningsBanner
 
 SHOTS = Path("/tmp/planner-shots")
 SUNDAY = MONDAY + timedelta(days=6)

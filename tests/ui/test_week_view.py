@@ -8,7 +8,7 @@ import pytest
 from demo_dates import MONDAY
 from PySide6.QtCore import Qt
 
-from planner.ui.week_view import GOOD, POOR, WeekView
+from planner.ui.plan.week_view import GOOD, POOR, WeekView
 
 
 @pytest.fixture

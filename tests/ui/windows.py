@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 from pytestqt.qtbot import QtBot
 
-from planner.ui.launcher import Launcher
-from planner.ui.main_window import MainWindow
+from planner.ui.shell.launcher import Launcher
+from planner.ui.shell.main_window import MainWindow
 
 
 def launch(qtbot: QtBot, launcher: Launcher | None = None, *, size: tuple[int, int] = (1500, 900),

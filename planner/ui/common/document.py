@@ -8,7 +8,7 @@ to :attr:`PlanDocument.changed` and redraw from :attr:`plan` and :attr:`analysis
 Saving an edit runs on the GUI thread on purpose: it rewrites one day's rows (a few
 milliseconds, measured in tests/perf), and doing it in order, before the undo stack
 moves, is what keeps undo, the views and the database in step. Bulk work (the first
-food load, imports, network look-ups) goes through :mod:`planner.ui.tasks`.
+food load, imports, network look-ups) goes through :mod:`planner.ui.common.tasks`.
 """
 
 from __future__ import annotations

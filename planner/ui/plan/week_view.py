@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -41,10 +40,8 @@ from planner.core.formatting import format_quantity
 from planner.core.plan import DEFAULT_MEALS, Day
 from planner.core.targets import Targets
 from planner.core.weeks import week_days, week_start
-from planner.ui.day_view import tool_button
-from planner.ui.document import PlanDocument
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from planner.ui.common.document import PlanDocument
+from planner.ui.common.widgets import AnyIndex, tool_button
 
 TOTAL_ROWS: Final = (
     ("energy_kcal", "Energy", "kcal", 0),

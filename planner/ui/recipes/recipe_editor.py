@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,10 +38,9 @@ from planner.core.portions import default_amount
 from planner.core.recipes import Ingredient, Recipe, RecipeError, unknown_note
 from planner.core.units import AmountError, UnitError, grams_for, parse_amount
 from planner.services.recipes import RecipeInUseError, RecipeService, SavedRecipe
-from planner.ui.document import PlanDocument
-from planner.ui.table_model import RowsModel
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from planner.ui.common.document import PlanDocument
+from planner.ui.common.table_model import RowsModel
+from planner.ui.common.widgets import AnyIndex
 
 LIST_COLUMNS: Final = ("Recipe", "Servings", "Mg / serving", "Vit D / serving")
 INGREDIENT_COLUMNS: Final = ("Ingredient", "Amount", "Unit", "Magnesium", "Vitamin D")

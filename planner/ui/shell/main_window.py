@@ -2,7 +2,7 @@
 
 On start the database is opened on a worker thread (the first time it also loads the
 USDA dataset and creates the demo week) behind a progress dialog, so the window never
-freezes. Everything after that goes through :class:`~planner.ui.document.PlanDocument`.
+freezes. Everything after that goes through :class:`~planner.ui.common.document.PlanDocument`.
 """
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ from planner.core.weeks import week_days, week_end, week_start
 from planner.services.backups import BackupError
 from planner.services.outputs import write_output
 from planner.services.plans import dri_tables
-from planner.ui.day_view import DayView
-from planner.ui.document import PlanDocument
-from planner.ui.recipe_editor import RecipesView
-from planner.ui.shopping_view import ShoppingView
-from planner.ui.tasks import TaskRunner
-from planner.ui.week_view import CopyDaysDialog, WeekView
+from planner.ui.common.document import PlanDocument
+from planner.ui.common.tasks import TaskRunner
+from planner.ui.plan.day_view import DayView
+from planner.ui.plan.week_view import CopyDaysDialog, WeekView
+from planner.ui.recipes.recipe_editor import RecipesView
+from planner.ui.shopping.shopping_view import ShoppingView
 
 ABOUT_TEXT = f"""<h3>planner</h3>
 <p>Plan a week of meals and see magnesium and vitamin D against your own targets.
@@ -60,7 +60,7 @@ Academies (1997, 2011).</p>
 
 class MainWindow(QMainWindow):
     """The window over open services; built once the database is ready (see
-    :mod:`planner.ui.launcher`), closed with it."""
+    :mod:`planner.ui.shell.launcher`), closed with it."""
 
     #: The user picked a backup to put back: the launcher closes everything first.
     restore_requested = Signal(object)
@@ -302,17 +302,17 @@ class MainWindow(QMainWindow):
     def restore_backup(self) -> None:
         """Pick a backup; the launcher closes this window and the database, puts it
         back and starts again."""
-        from planner.ui.launcher import restore_from_list
+        from planner.ui.dialogs.restore_dialog import restore_from_list
 
         chosen = restore_from_list(self.services.backups, self)
         if chosen is not None:
             self.restore_requested.emit(chosen)
 
     def _build_workspace(self) -> None:
-        from planner.ui.online_panel import OnlinePanel
-        from planner.ui.search_panel import FoodSearchPanel
-        from planner.ui.totals_panel import TotalsPanel
-        from planner.ui.warnings import WarningsBanner
+        from planner.ui.foods.online_panel import OnlinePanel
+        from planner.ui.foods.search_panel import FoodSearchPanel
+        from planner.ui.plan.totals_panel import TotalsPanel
+        from planner.ui.plan.warnings import WarningsBanner
 
         self.search_panel = FoodSearchPanel(self.foods)
         self.search_panel.food_chosen.connect(self.add_food)
@@ -441,7 +441,7 @@ class MainWindow(QMainWindow):
         self._refresh()
 
     def _build_charts(self) -> None:
-        from planner.ui.charts import ChartsView
+        from planner.ui.plan.charts import ChartsView
 
         view = ChartsView()
         view.saved.connect(lambda path: self._show_message(f"Chart saved to {path}"))
@@ -521,7 +521,7 @@ class MainWindow(QMainWindow):
         )
 
     def _offer_swaps(self, when: dt.date, meal: int, index: int, found: Any) -> None:
-        from planner.ui.swaps_dialog import SwapsDialog
+        from planner.ui.plan.swaps_dialog import SwapsDialog
 
         self.statusBar().clearMessage()
         title = f"{format_quantity(found.amount)} {found.unit} {found.food.name}"
@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
         )
 
     def _offer_ingredient_swaps(self, position: int, found: Any) -> None:
-        from planner.ui.swaps_dialog import SwapsDialog
+        from planner.ui.plan.swaps_dialog import SwapsDialog
 
         title = f"{format_quantity(found.amount)} {found.unit} {found.food.name}"
         dialog = SwapsDialog(title, found.swaps, found.group, self)
@@ -568,7 +568,7 @@ class MainWindow(QMainWindow):
         )
 
     def _offer_fixes(self, result: Any) -> None:
-        from planner.ui.swaps_dialog import OptimizeDialog
+        from planner.ui.plan.swaps_dialog import OptimizeDialog
 
         self.fix_action.setEnabled(True)
         self.statusBar().clearMessage()
@@ -597,7 +597,7 @@ class MainWindow(QMainWindow):
         )
 
     def _show_report(self, report: Any) -> None:
-        from planner.ui.printing import preview_dialog
+        from planner.ui.common.printing import preview_dialog
 
         self.report_action.setEnabled(True)
         self.statusBar().clearMessage()
@@ -639,7 +639,7 @@ class MainWindow(QMainWindow):
                 self.document.copy_meal(source, meal, dialog.targets())
 
     def edit_profile(self) -> None:
-        from planner.ui.profile_dialog import ProfileDialog
+        from planner.ui.dialogs.profile_dialog import ProfileDialog
 
         if self.document is None:
             return
@@ -648,7 +648,7 @@ class MainWindow(QMainWindow):
             self.document.set_profile(dialog.profile())
 
     def edit_supplements(self) -> None:
-        from planner.ui.supplements_dialog import SupplementsDialog
+        from planner.ui.dialogs.supplements_dialog import SupplementsDialog
 
         if self.document is None:
             return
@@ -657,7 +657,7 @@ class MainWindow(QMainWindow):
             self.document.set_supplements(dialog.supplements())
 
     def _explain_finding(self, finding: Any) -> None:
-        from planner.ui.warnings import FindingDialog
+        from planner.ui.plan.warnings import FindingDialog
 
         FindingDialog(finding, self).exec()
 

@@ -52,7 +52,7 @@ from planner.reports.charts import (
     image_format,
 )
 from planner.services.outputs import write_output
-from planner.ui.totals_panel import signal_color
+from planner.ui.common.widgets import signal_color
 
 __all__ = ["SAVE_DPI", "ChartsView", "chart_style"]
 

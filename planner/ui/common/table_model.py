@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt
 
-AnyIndex = QModelIndex | QPersistentModelIndex
+from planner.ui.common.widgets import AnyIndex
 
 
 class RowsModel(QAbstractTableModel):

@@ -19,7 +19,7 @@ def run() -> int:
     app.setDesktopFileName("planner")
     app.setWindowIcon(QIcon(str(paths.resource("planner.svg"))))
 
-    from planner.ui.launcher import Launcher
+    from planner.ui.shell.launcher import Launcher
 
     app.setQuitOnLastWindowClosed(False)
     launcher = Launcher(app)

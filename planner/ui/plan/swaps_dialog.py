@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -28,9 +28,8 @@ from PySide6.QtWidgets import (
 from planner.core.formatting import format_quantity
 from planner.core.optimize import Change, OptimizeResult
 from planner.core.swaps import Swap
-from planner.ui.table_model import RowsModel
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from planner.ui.common.table_model import RowsModel
+from planner.ui.common.widgets import AnyIndex
 
 SWAP_COLUMNS: Final = ("Instead, eat", "Amount", "Magnesium", "Energy", "What else changes")
 

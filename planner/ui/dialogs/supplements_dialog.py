@@ -50,7 +50,7 @@ from planner.core.plan import (
     Weekday,
 )
 from planner.core.units import AmountError, normalize_unit, parse_amount
-from planner.ui.profile_dialog import grow_to_fit
+from planner.ui.dialogs.profile_dialog import grow_to_fit
 
 NUTRIENT_LABELS: Final = {"vitamin_d": "Vitamin D", "magnesium": "Magnesium"}
 #: Units offered per nutrient (a supplement saved with another accepted spelling keeps it).

@@ -3,7 +3,7 @@
 :class:`DayModel` is a two-level Qt model over the immutable day value: meals at the top
 level (with their totals), entries below. Amount and unit are edited in place; a bad
 amount is refused with a message and the old value stays. The model never saves
-anything itself: it asks the :class:`~planner.ui.document.PlanDocument`.
+anything itself: it asks the :class:`~planner.ui.common.document.PlanDocument`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Any, Final
 from PySide6.QtCore import (
     QMimeData,
     QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QStyledItemDelegate,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -39,10 +37,9 @@ from planner.core.formatting import format_quantity
 from planner.core.nutrients import scaled
 from planner.core.plan import Day, Entry, PlanError
 from planner.core.units import AmountError, UnitError, grams_for, parse_amount, unit_names
-from planner.ui.document import PlanDocument
-from planner.ui.tree_model import TOP, TwoLevelModel
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from planner.ui.common.document import PlanDocument
+from planner.ui.common.tree_model import TOP, TwoLevelModel
+from planner.ui.common.widgets import AnyIndex, tool_button
 
 FOOD_MIME: Final = "application/x-planner-food"
 
@@ -80,13 +77,6 @@ def entry_values(food: Food | None, entry: Entry) -> tuple[float | None, dict[st
         for key, _unit, _digits in _NUTRIENT_COLUMNS.values()
     }
     return grams, values
-
-
-def tool_button(text: str, tip: str) -> QToolButton:
-    button = QToolButton()
-    button.setText(text)
-    button.setToolTip(tip)
-    return button
 
 
 class DayModel(TwoLevelModel):

@@ -57,7 +57,7 @@ from planner.core.rules import (
 )
 from planner.core.targets import Targets
 from planner.core.units import format_nutrient
-from planner.ui.totals_panel import SignalColor, signal_color
+from planner.ui.common.widgets import SignalColor, signal_color
 
 __all__ = ["NOT_ADVICE", "FindingDialog", "WarningsBanner", "finding_title", "ordered_findings"]
 

@@ -22,7 +22,6 @@ from typing import Any, Final
 from PySide6.QtCore import (
     QDate,
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     Qt,
     Signal,
@@ -60,14 +59,13 @@ from planner.core.weeks import week_end, week_start
 from planner.reports.shopping import nutrition_sentence, range_text
 from planner.services.outputs import format_of, write_output
 from planner.services.shopping import ExportFormat, ShoppingService
-from planner.ui.day_view import tool_button
-from planner.ui.document import PlanDocument
-from planner.ui.printing import html_to_pdf, preview_dialog
-from planner.ui.tree_model import TOP, TwoLevelModel
+from planner.ui.common.document import PlanDocument
+from planner.ui.common.printing import html_to_pdf, preview_dialog
+from planner.ui.common.tree_model import TOP, TwoLevelModel
+from planner.ui.common.widgets import AnyIndex, tool_button
 
 __all__ = ["EXPORT_FILTERS", "AddItemDialog", "ShoppingModel", "ShoppingView"]
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 COLUMNS: Final = ("Item", "Food")
 COL_ITEM: Final = 0

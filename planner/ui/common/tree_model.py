@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import QAbstractItemModel, QModelIndex
 
-AnyIndex = QModelIndex | QPersistentModelIndex
+from planner.ui.common.widgets import AnyIndex
 
 #: Internal id of a top-level (group) row.
 TOP: Final = 0

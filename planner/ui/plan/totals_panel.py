@@ -45,19 +45,18 @@ from planner.core.status import nutrient_status, ul_short_label
 from planner.core.targets import Target
 from planner.core.totals import NutrientTotal
 from planner.core.units import format_nutrient
+from planner.ui.common.widgets import SignalColor, signal_color
 
 __all__ = [
     "MODES",
     "PANEL_KEYS",
     "BarMark",
     "BarStatus",
-    "SignalColor",
     "NutrientBar",
     "TotalsPanel",
     "bar_status",
     "coverage_text",
     "marks_for",
-    "signal_color",
 ]
 
 Mode = Literal["day", "week"]
@@ -74,30 +73,12 @@ _ROW_NAMES: Final = {"carbs_g": "Carbs"}
 #: default goal such as energy); ``low``: below the EAR; ``below_target``: under the RDA/AI;
 #: ``ok``: at or above it; ``above_ul``: above the upper limit.
 BarStatus = Literal["empty", "neutral", "low", "below_target", "ok", "above_ul"]
-SignalColor = Literal["red", "amber", "green", "blue"]
 
-# (light theme, dark theme) shades; the dark ones are lighter so they stand out on dark grey.
-_SIGNAL_SHADES: Final[dict[SignalColor, tuple[str, str]]] = {
-    "red": ("#c62828", "#ef6f6c"),
-    "amber": ("#d08700", "#f2b33d"),
-    "green": ("#2e7d32", "#6cc070"),
-    "blue": ("#1565c0", "#64a8f0"),
-}
+#: The colour of each status.
 _STATUS_COLORS: Final[dict[BarStatus, SignalColor]] = {
     "low": "red", "below_target": "amber", "ok": "green", "above_ul": "red",
 }
 _NO_VALUE: Final = "–"
-
-
-def is_dark(palette: QPalette) -> bool:
-    """Whether ``palette`` is a dark theme (light text on a dark window)."""
-    return palette.color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def signal_color(name: SignalColor, palette: QPalette) -> QColor:
-    """A red, amber, green or blue that reads well on ``palette`` (light or dark)."""
-    light, dark = _SIGNAL_SHADES[name]
-    return QColor(dark if is_dark(palette) else light)
 
 
 def _lower_first(label: str) -> str:

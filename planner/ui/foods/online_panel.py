@@ -1,9 +1,9 @@
 """The Online tab of the food search: FoodData Central by name, Open Food Facts by barcode.
 
 Nothing here touches the network on the GUI thread: every look-up and import runs
-through :class:`~planner.ui.tasks.TaskRunner`, with a busy line and the buttons held
+through :class:`~planner.ui.common.tasks.TaskRunner`, with a busy line and the buttons held
 until it answers. Errors (no network, bad key, not found, a rate limit) arrive as one
-line from :mod:`planner.sources.http` and are shown as they are. An imported food is
+line from :mod:`planner.services.online` and are shown as they are. An imported food is
 local from then on (source ``fdc`` or ``off``), usable offline in plans.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Final
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.foods import Food
-from planner.sources import fdc
-from planner.ui.table_model import RowsModel
-from planner.ui.tasks import TaskRunner
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from planner.services.online import FDC_BRANDED, FDC_DATA_TYPES, OnlineService
+from planner.ui.common.table_model import RowsModel
+from planner.ui.common.tasks import TaskRunner
+from planner.ui.common.widgets import AnyIndex
 
 COLUMNS: Final = ("Food", "Source", "Mg mg/100 g", "Vit D µg/100 g", "kcal/100 g")
 OFF_ATTRIBUTION: Final = (
@@ -117,7 +116,8 @@ class OnlinePanel(QWidget):
     #: Something finished or failed: a line for the status bar.
     message = Signal(str)
 
-    def __init__(self, service: Any, tasks: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, service: OnlineService, tasks: TaskRunner,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.tasks = tasks
@@ -208,9 +208,9 @@ class OnlinePanel(QWidget):
             if not text:
                 self.status.setText("Type what to look for first.")
             return
-        kinds = list(fdc.DEFAULT_DATA_TYPES)
+        kinds = list(FDC_DATA_TYPES)
         if self.branded.isChecked():
-            kinds.append(fdc.BRANDED)
+            kinds.append(FDC_BRANDED)
         self._set_busy(f"Searching FoodData Central for “{text[:40]}”…")
         self.tasks.start(
             lambda: self.service.search_fdc(text, kinds), self._show_results, self._failed

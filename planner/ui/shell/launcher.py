@@ -3,7 +3,7 @@ offered a way out, and a backup put back.
 
 :class:`Launcher` runs :func:`planner.app.open_workspace` on a worker thread behind a
 progress dialog (the first start loads the food database), then builds the window
-fully formed from the services (:class:`~planner.ui.main_window.MainWindow`). When
+fully formed from the services (:class:`~planner.ui.shell.main_window.MainWindow`). When
 the database cannot be used it says why and offers what makes sense (restore a
 backup, start fresh with the old file kept aside, try again, quit). It owns the
 services: they are closed with the window, or when a backup is to be put back.
@@ -15,15 +15,16 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from planner import paths
 from planner.app import Services, Workspace, open_workspace
 from planner.services.backups import BackupError, BackupService
 from planner.services.health import Choice, DatabaseProblem, set_aside
-from planner.ui.tasks import TaskRunner
+from planner.ui.common.tasks import TaskRunner
+from planner.ui.dialogs.restore_dialog import restore_from_list
 
-__all__ = ["Launcher", "restore_from_list"]
+__all__ = ["Launcher"]
 
 
 class Launcher(QObject):
@@ -71,7 +72,7 @@ class Launcher(QObject):
             self._progress = None
 
     def _on_workspace(self, result: Workspace | DatabaseProblem) -> None:
-        from planner.ui.main_window import MainWindow
+        from planner.ui.shell.main_window import MainWindow
 
         self._close_progress()
         if isinstance(result, DatabaseProblem):
@@ -163,23 +164,3 @@ class Launcher(QObject):
             self.start()
         else:
             self.finished.emit()
-
-
-def restore_from_list(backups: BackupService, parent: QWidget | None) -> Path | None:
-    """Let the user pick a backup to put back; ``None`` when none was picked."""
-    try:
-        found = backups.list()
-    except BackupError as exc:
-        QMessageBox.warning(parent, "Restore backup", str(exc))
-        return None
-    if not found:
-        QMessageBox.information(parent, "Restore backup", "There are no backups yet.")
-        return None
-    labels = [
-        f"{info.created:%a %d %b %Y %H:%M} — {info.reason}, {info.plan_count} plans"
-        for info in found
-    ]
-    label, ok = QInputDialog.getItem(parent, "Restore backup", "Backup:", labels, 0, False)
-    if not ok or label not in labels:
-        return None
-    return found[labels.index(label)].path

@@ -1,0 +1,1 @@
+"""Settings dialogs: the profile (targets) and the supplements."""

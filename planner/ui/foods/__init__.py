@@ -1,0 +1,1 @@
+"""Finding foods: the local search and the online lookup."""

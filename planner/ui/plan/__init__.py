@@ -1,0 +1,1 @@
+"""Planning a week: the Day and Week views, totals, warnings, charts, swaps."""
