@@ -151,49 +151,68 @@ def load_settings(path: Path | None = None) -> Settings:
     return replace(Settings(**values), problems=tuple(problems))
 
 
+class _MemberScan:
+    """The top-level members of a JSON object text, found by scanning its characters
+    with a depth counter (never a recursive parse): (key, start, end, deepest level)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.members: list[tuple[str, int, int, int]] = []
+        self.depth = self.deepest = 0
+        self.in_text = self.escaped = self.expect_key = False
+        self.key = ""
+        self.start = self.text_start = -1
+
+    def scan(self) -> list[tuple[str, int, int, int]] | None:
+        """The members, or ``None`` when the text is no object."""
+        for index, char in enumerate(self.text):
+            if self.in_text:
+                self._in_string(index, char)
+            elif not self._outside_string(index, char):
+                return None
+        return self.members
+
+    def _in_string(self, index: int, char: str) -> None:
+        if self.escaped:
+            self.escaped = False
+        elif char == "\\":
+            self.escaped = True
+        elif char == '"':
+            self.in_text = False
+            if self.depth == 1 and self.expect_key:
+                self.key, self.expect_key = self.text[self.text_start:index + 1], False
+
+    def _outside_string(self, index: int, char: str) -> bool:
+        if char == '"':
+            self.in_text, self.text_start = True, index
+            if self.depth == 1 and self.expect_key:
+                self.start = index
+        elif char in "[{":
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+            if self.depth == 1:
+                if char != "{":
+                    return False
+                self.expect_key, self.deepest = True, 1
+        elif char in "]}" or (char == "," and self.depth == 1):
+            if self.depth == 1 and self.start >= 0:
+                self.members.append((self.key, self.start, index, self.deepest))
+                self.start, self.deepest = -1, 1
+            if char == ",":
+                self.expect_key = True
+            else:
+                self.depth -= 1
+        return True
+
+
 def _without_deep_values(text: str, name: str, problems: list[str]) -> str:
     """The settings object of ``text`` without its members nested deeper than
     :data:`MAX_NESTING`, each named in ``problems``; a text that is no object is
     returned as it is (its parse error says what is wrong).
-
-    A scan of the characters with a counter, never a recursive parse.
     """
-    members: list[tuple[str, int, int, int]] = []  # key, start, end, deepest level
-    depth = deepest = 0
-    in_text = escaped = False
-    expect_key = False
-    key = ""
-    start = text_start = -1
-    for index, char in enumerate(text):
-        if in_text:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_text = False
-                if depth == 1 and expect_key:
-                    key, expect_key = text[text_start:index + 1], False
-            continue
-        if char == '"':
-            in_text, text_start = True, index
-            if depth == 1 and expect_key:
-                start = index
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-            if depth == 1:
-                if char != "{":
-                    return text
-                expect_key, deepest = True, 1
-        elif char in "]}" or (char == "," and depth == 1):
-            if depth == 1 and start >= 0:
-                members.append((key, start, index, deepest))
-                start, deepest = -1, 1
-            if char == ",":
-                expect_key = True
-            else:
-                depth -= 1
+    members = _MemberScan(text).scan()
+    if members is None:
+        return text
     kept = []
     for key_text, begin, end, level in members:
         if level > MAX_NESTING:

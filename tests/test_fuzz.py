@@ -283,6 +283,33 @@ def _write_release(folder: Path, files: dict[str, bytes]) -> None:
 _BYTES = st.sampled_from(list(b"^~\r\n\x00\x81\x8d\x7f .-0123456789eE")) | st.integers(0, 255)
 
 
+#: Damage done line by line (the rest is done to the bytes).
+_LINE_ACTIONS = ("field", "drop-line", "repeat-line", "swap-lines")
+
+
+def _damaged_lines(draw: st.DrawFn, action: str, lines: list[bytes]) -> bytes:
+    """The lines with one field, or one line, changed, dropped, repeated or swapped."""
+    if action == "field" and lines[0]:
+        number = draw(st.integers(0, len(lines) - 1))
+        fields = lines[number].split(b"^")
+        which = draw(st.integers(0, len(fields) - 1))
+        fields[which] = draw(
+            st.sampled_from([b"", b"~~", b"~", b"-1", b"1e999", b"nan", b"inf", b"0",
+                             b"100001", b"~01001~", b"~9999~", b"~abcde~", b"12.5.1"])
+            | st.binary(max_size=8)
+        )
+        lines[number] = b"^".join(fields)
+    elif action == "drop-line" and len(lines) > 1:
+        del lines[draw(st.integers(0, len(lines) - 1))]
+    elif action == "repeat-line":
+        lines.append(lines[draw(st.integers(0, len(lines) - 1))])
+    elif action == "swap-lines" and len(lines) > 1:
+        first = draw(st.integers(0, len(lines) - 1))
+        second = draw(st.integers(0, len(lines) - 1))
+        lines[first], lines[second] = lines[second], lines[first]
+    return b"\n".join(lines)
+
+
 @st.composite
 def mutated_release(draw: st.DrawFn, files: dict[str, bytes]) -> dict[str, bytes]:
     """The small release with a few bytes, fields, lines or whole files damaged."""
@@ -303,28 +330,8 @@ def mutated_release(draw: st.DrawFn, files: dict[str, bytes]) -> dict[str, bytes
         elif action == "bytes":
             at = draw(st.integers(0, len(content)))
             content = content[:at] + bytes(draw(st.lists(_BYTES, max_size=8))) + content[at:]
-        elif action == "field" and lines[0]:
-            number = draw(st.integers(0, len(lines) - 1))
-            fields = lines[number].split(b"^")
-            which = draw(st.integers(0, len(fields) - 1))
-            fields[which] = draw(
-                st.sampled_from([b"", b"~~", b"~", b"-1", b"1e999", b"nan", b"inf", b"0",
-                                 b"100001", b"~01001~", b"~9999~", b"~abcde~", b"12.5.1"])
-                | st.binary(max_size=8)
-            )
-            lines[number] = b"^".join(fields)
-            content = b"\n".join(lines)
-        elif action == "drop-line" and len(lines) > 1:
-            del lines[draw(st.integers(0, len(lines) - 1))]
-            content = b"\n".join(lines)
-        elif action == "repeat-line":
-            lines.append(lines[draw(st.integers(0, len(lines) - 1))])
-            content = b"\n".join(lines)
-        elif action == "swap-lines" and len(lines) > 1:
-            first = draw(st.integers(0, len(lines) - 1))
-            second = draw(st.integers(0, len(lines) - 1))
-            lines[first], lines[second] = lines[second], lines[first]
-            content = b"\n".join(lines)
+        elif action in _LINE_ACTIONS:
+            content = _damaged_lines(draw, action, lines)
         elif action == "truncate":
             content = content[: draw(st.integers(0, len(content)))]
         elif action == "empty":

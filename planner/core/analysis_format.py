@@ -15,6 +15,7 @@ from planner.core.analysis import Analysis, DayAnalysis
 from planner.core.nutrients import BY_KEY, NUTRIENTS
 from planner.core.references import DISCLAIMER
 from planner.core.rules import Finding
+from planner.core.status import target_parts
 from planner.core.targets import Target
 from planner.core.totals import NutrientTotal
 from planner.core.units import format_nutrient
@@ -158,6 +159,21 @@ def _finding_lines(finding: Finding) -> list[str]:
                          subsequent_indent=" " * len(first))
 
 
+def _reference_lines(analysis: Analysis) -> list[str]:
+    """The DRI of each nutrient that has an EAR or a UL, and the notes on the targets."""
+    dri = [t for t in analysis.targets.by_key.values() if t.ear is not None or t.ul is not None]
+    if not dri:
+        return []
+    lines = ["Reference values"]
+    for target in dri:
+        lines.append(f"  {BY_KEY[target.key].label:<12}  {', '.join(target_parts(target))}")
+    for note in analysis.targets.notes:
+        lines.extend(textwrap.wrap(f"Note: {note}", _TEXT_WIDTH, initial_indent="  ",
+                                   subsequent_indent="  "))
+    lines.append("")
+    return lines
+
+
 def analysis_to_text(analysis: Analysis) -> str:
     """A readable report: totals per day with units and targets, then the findings."""
     profile = analysis.plan.profile
@@ -178,23 +194,7 @@ def analysis_to_text(analysis: Analysis) -> str:
             "'-' = nothing planned. Supplements count every day, weekly doses as 1/7.", _TEXT_WIDTH
         ))
         lines.append("")
-    dri = [t for t in analysis.targets.by_key.values() if t.ear is not None or t.ul is not None]
-    if dri:
-        lines.append("Reference values")
-        for target in dri:
-            parts = []
-            if target.recommended is not None:
-                parts.append(f"{target.kind} {target.recommended:g} {target.unit}")
-            if target.ear is not None:
-                parts.append(f"EAR {target.ear:g} {target.unit}")
-            if target.ul is not None:
-                applies = " (supplements only)" if target.ul_applies_to == "supplements" else ""
-                parts.append(f"{target.ul_kind} {target.ul:g} {target.unit}{applies}")
-            lines.append(f"  {BY_KEY[target.key].label:<12}  {', '.join(parts)}")
-        for note in analysis.targets.notes:
-            lines.extend(textwrap.wrap(f"Note: {note}", _TEXT_WIDTH, initial_indent="  ",
-                                       subsequent_indent="  "))
-        lines.append("")
+    lines.extend(_reference_lines(analysis))
     findings = analysis.findings
     lines.append("Findings" if findings else "Findings: none")
     for finding in findings:

@@ -579,7 +579,7 @@ class _DaySolver:
 
         result = milp(
             objective,
-            integrality=np.ones(count),
+            integrality=np.ones(count, dtype=np.int8),
             bounds=Bounds(0.0, 1.0),
             constraints=LinearConstraint(np.vstack(rows), lower, upper),
             # A gap of 0: the tie-breaks are far below HiGHS's default relative gap (1e-4).

@@ -232,14 +232,23 @@ class Supplement:
         if self.nutrient not in SUPPLEMENT_NUTRIENTS:
             raise PlanError(f"supplement nutrient must be vitamin_d or magnesium, "
                             f"got {quote(self.nutrient)}")
+        self._check_unit()
+        object.__setattr__(self, "amount", self._checked_amount())
+        self._check_schedule()
+        self._check_form()
+
+    def _check_unit(self) -> None:
         units = SUPPLEMENT_UNITS[self.nutrient]
         if (not isinstance(self.unit, str)
                 or normalize_unit(self.unit) not in {normalize_unit(unit) for unit in units}):
             raise PlanError(f"{self.nutrient} is given in {', '.join(units)}, "
                             f"not {quote(self.unit)}")
+
+    def _checked_amount(self) -> float:
+        """The dose as a float: a positive finite number in its own unit, and within the
+        nutrient's range in the key's unit."""
         bound = DOSE[self.nutrient_key]
         try:
-            # A dose is checked in its own unit for being a positive finite number...
             if isinstance(self.amount, bool) or not isinstance(self.amount, int | float):
                 raise PlanError(f"dose must be a number, got {quote(self.amount)}")
             if not math.isfinite(self.amount):
@@ -249,14 +258,15 @@ class Supplement:
             dose = to_nutrient_unit(self.nutrient_key, float(self.amount), self.unit)
         except UnitError as error:
             raise PlanError(str(error)) from None
-        # ... and in the key's unit against its range.
         if dose > bound.maximum:
             raise PlanError(f"a dose of {self.amount:g} {self.unit} is implausibly large "
                             f"(at most {bound.maximum:,g} {bound.unit})")
         if dose < bound.minimum:
             raise PlanError(f"a dose of {self.amount:g} {self.unit} is too small "
                             f"(at least {bound.minimum:g} {bound.unit})")
-        object.__setattr__(self, "amount", float(self.amount))
+        return float(self.amount)
+
+    def _check_schedule(self) -> None:
         if self.schedule not in SCHEDULES:
             raise PlanError(f"schedule must be daily or weekly, got {quote(self.schedule)}")
         if self.schedule == "weekly" and self.weekday not in WEEKDAYS:
@@ -264,12 +274,15 @@ class Supplement:
                             f"got {quote(self.weekday)}")
         if self.schedule == "daily" and self.weekday is not None:
             raise PlanError("a daily supplement has no weekday")
-        if self.form is not None:
-            if self.nutrient != "magnesium":
-                raise PlanError("only a magnesium supplement has a form")
-            if self.form not in MAGNESIUM_FORMS:
-                raise PlanError(f"magnesium form must be one of {', '.join(MAGNESIUM_FORMS)}, "
-                                f"got {quote(self.form)}")
+
+    def _check_form(self) -> None:
+        if self.form is None:
+            return
+        if self.nutrient != "magnesium":
+            raise PlanError("only a magnesium supplement has a form")
+        if self.form not in MAGNESIUM_FORMS:
+            raise PlanError(f"magnesium form must be one of {', '.join(MAGNESIUM_FORMS)}, "
+                            f"got {quote(self.form)}")
 
     @property
     def nutrient_key(self) -> str:

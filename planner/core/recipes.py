@@ -350,67 +350,104 @@ def _walk(
     by (food, unit), first occurrence first, in the order a recursive expansion would
     meet them.
     """
-    order: list[FoodRef] = []
-    done: set[FoodRef] = set()
-    levels = {} if levels is None else levels
-    limit = int(RECIPE_DEPTH.maximum)
+    walk = _Walk(recipes, skip, {} if levels is None else levels, leaves, rotate)
     for root in roots:
-        root_ref = root.ref
-        if root_ref is not None and root_ref in done and recipes.get(root_ref) is root:
+        ref = root.ref
+        if ref is not None and ref in walk.done and recipes.get(ref) is root:
             continue
-        path: list[Recipe] = [root]
-        refs: list[FoodRef | None] = [root_ref]
-        positions = [0]
-        # Per frame: the deepest recipe ingredient so far, and its position.
-        below = [0]
-        below_at = [0]
-        on_path = {root_ref} if root_ref is not None else set()
-        while path:
-            recipe = path[-1]
-            index = positions[-1]
-            if index == len(recipe.ingredients):
-                level = below.pop() + 1
-                at = below_at.pop()
-                path.pop()
-                positions.pop()
-                ref = refs.pop()
-                if level > limit:
-                    raise _depth_error(recipe, at, _deepest_path(recipes, levels, recipe))
-                if ref is not None:
-                    on_path.discard(ref)
-                    if recipes.get(ref) is recipe:
-                        done.add(ref)
-                        order.append(ref)
-                        levels[ref] = level
-                if path and level > below[-1]:
-                    below[-1], below_at[-1] = level, positions[-1]
+        walk.from_root(root)
+    return walk.order
+
+
+@dataclass(slots=True)
+class _Frame:
+    """One recipe on the walk's path: where in its ingredients the walk is, and the
+    deepest recipe ingredient met so far (its level and position)."""
+
+    recipe: Recipe
+    ref: FoodRef | None
+    position: int = 0
+    below: int = 0
+    below_at: int = 0
+
+
+class _Walk:
+    """The state of :func:`_walk` over several roots (what is done, in which order)."""
+
+    def __init__(self, recipes: Mapping[FoodRef, Recipe], skip: Container[FoodRef],
+                 levels: dict[FoodRef, int],
+                 leaves: dict[tuple[FoodRef, str], Ingredient] | None, rotate: bool) -> None:
+        self.recipes = recipes
+        self.skip = skip
+        self.levels = levels
+        self.leaves = leaves
+        self.rotate = rotate
+        self.limit = int(RECIPE_DEPTH.maximum)
+        self.order: list[FoodRef] = []
+        self.done: set[FoodRef] = set()
+
+    def from_root(self, root: Recipe) -> None:
+        frames = [_Frame(root, root.ref)]
+        on_path: set[FoodRef] = {root.ref} if root.ref is not None else set()
+        while frames:
+            frame = frames[-1]
+            if frame.position == len(frame.recipe.ingredients):
+                frames.pop()
+                self._finish(frame, frames, on_path)
                 continue
-            positions[-1] = index + 1
-            ingredient = recipe.ingredients[index]
-            inner_ref = ingredient.food
-            inner = recipes.get(inner_ref)
-            if inner is None:
-                if leaves is not None:
-                    leaves.setdefault((inner_ref, normalize_unit(ingredient.unit)), ingredient)
-                continue
-            if inner_ref in on_path:
-                raise RecipeError(f"contains itself: {_loop_text(path, refs, inner_ref, rotate)}",
-                                  recipe.label, index + 1, ref=recipe.ref)
-            if inner_ref in done or inner_ref in skip:
-                level = levels.get(inner_ref, 1)
-                if level > below[-1]:
-                    below[-1], below_at[-1] = level, index + 1
-                continue
-            if len(path) >= limit:
-                names = [item.label for item in (*path, inner)]
-                raise _depth_error(recipe, index + 1, names)
-            path.append(inner)
-            positions.append(0)
-            below.append(0)
-            below_at.append(0)
-            refs.append(inner_ref)
-            on_path.add(inner_ref)
-    return order
+            frame.position += 1
+            inner = self._enter(frame, frames, on_path)
+            if inner is not None and inner.ref is not None:
+                frames.append(inner)
+                on_path.add(inner.ref)
+
+    def _finish(self, frame: _Frame, frames: list[_Frame], on_path: set[FoodRef]) -> None:
+        """All of ``frame``'s ingredients are walked: the recipe is done, one level deeper
+        than its deepest ingredient."""
+        level = frame.below + 1
+        if level > self.limit:
+            raise _depth_error(frame.recipe, frame.below_at,
+                               _deepest_path(self.recipes, self.levels, frame.recipe))
+        ref = frame.ref
+        if ref is not None:
+            on_path.discard(ref)
+            if self.recipes.get(ref) is frame.recipe:
+                self.done.add(ref)
+                self.order.append(ref)
+                self.levels[ref] = level
+        if frames:
+            self._deeper(frames[-1], level)
+
+    @staticmethod
+    def _deeper(frame: _Frame, level: int) -> None:
+        """The ingredient just walked (at ``frame.position``) is ``level`` deep."""
+        if level > frame.below:
+            frame.below, frame.below_at = level, frame.position
+
+    def _enter(self, frame: _Frame, frames: list[_Frame],
+               on_path: set[FoodRef]) -> _Frame | None:
+        """The frame of the ingredient just passed, if it is a recipe to walk into."""
+        recipe = frame.recipe
+        number = frame.position
+        ingredient = recipe.ingredients[number - 1]
+        inner_ref = ingredient.food
+        inner = self.recipes.get(inner_ref)
+        if inner is None:
+            if self.leaves is not None:
+                self.leaves.setdefault((inner_ref, normalize_unit(ingredient.unit)), ingredient)
+            return None
+        if inner_ref in on_path:
+            path = [item.recipe for item in frames]
+            refs = [item.ref for item in frames]
+            loop = _loop_text(path, refs, inner_ref, self.rotate)
+            raise RecipeError(f"contains itself: {loop}", recipe.label, number, ref=recipe.ref)
+        if inner_ref in self.done or inner_ref in self.skip:
+            self._deeper(frame, self.levels.get(inner_ref, 1))
+            return None
+        if len(frames) >= self.limit:
+            names = [item.recipe.label for item in frames] + [inner.label]
+            raise _depth_error(recipe, number, names)
+        return _Frame(inner, inner_ref)
 
 
 class RecipeBook:

@@ -53,7 +53,7 @@ from typing import Any, Final, Literal
 from planner.core.bounds import HOUSEHOLD_FACTOR, quote
 from planner.core.foods import Food, FoodRef, Portion
 from planner.core.nutrients import scaled
-from planner.core.plan import Plan
+from planner.core.plan import Day, Entry, Plan
 from planner.core.recipes import Recipe, RecipeBook, RecipeError, RecipeNutrients
 from planner.core.targets import Targets
 from planner.core.units import (
@@ -496,7 +496,7 @@ def _portion_kind(portion: Portion) -> tuple[_PortionKind, str] | None:
 
 
 def _ceil_to(value: float, decimals: int) -> float:
-    scale = 10**decimals
+    scale = 10.0**decimals
     # Rounding first drops float noise, so 4.0000000001 large eggs stay 4.
     return math.ceil(round(value * scale, 6)) / scale
 
@@ -701,100 +701,134 @@ def build_shopping_list(
     if units not in _UNITS:
         raise ValueError(f"units must be metric or us, got {units!r}")
 
-    book = RecipeBook(recipes or {}, foods)
-    tallies: dict[FoodRef, _Tally] = {}
-    weights: dict[tuple[FoodRef, str], tuple[float, Portion | None] | str] = {}
-    # Per recipe: its nutrients (so it can be expanded), or why it cannot be.
-    expandable: dict[FoodRef, RecipeNutrients | str] = {}
-    # The grams of recipes eaten, expanded together at the end (each shared recipe once).
-    eaten: list[tuple[Recipe, float]] = []
-    # Recipe entries whose foods lack a magnesium or vitamin D value (each entry once).
-    recipe_unknown = [0, 0]
-    # (food, unit) -> (reason, entries, first date) for entries that could not be weighed.
-    problems: dict[tuple[FoodRef, str], tuple[str, int, date]] = {}
-    # recipe -> (reason, entries, first date) for recipes bought as themselves.
-    unexpanded: dict[FoodRef, tuple[str, int, date]] = {}
-    planned: list[date] = []
-
-    def tally_of(ref: FoodRef) -> _Tally:
-        tally = tallies.get(ref)
-        if tally is None:
-            tally = tallies[ref] = _Tally()
-        return tally
-
+    builder = _ListBuilder(RecipeBook(recipes or {}, foods), foods, factor)
     for day in plan.days:
         if (start is not None and day.date < start) or (end is not None and day.date > end):
             continue
-        if day.is_empty:
-            continue
-        planned.append(day.date)
-        for entry in day.entries:
-            food = foods.get(entry.food)
-            if food is None and entry.food in book.recipes:
-                food = book.food(entry.food)
-            weighed = weights.get((entry.food, entry.unit))
-            if weighed is None:
-                weighed = weights[(entry.food, entry.unit)] = _weigh(food, entry.food,
-                                                                     entry.unit)
-            amount = entry.amount * factor
-            if isinstance(weighed, str) or food is None:
-                tally = tally_of(entry.food)
-                unit = " ".join(entry.unit.split())
-                tally.unweighed[unit] = tally.unweighed.get(unit, 0.0) + amount
-                tally.mg_unknown += 1
-                tally.vd_unknown += 1
-                reason, count, first = problems.get(
-                    (entry.food, entry.unit), (str(weighed), 0, day.date)
-                )
-                problems[(entry.food, entry.unit)] = (reason, count + 1, first)
-                continue
-            grams_each, portion = weighed
-            grams = amount * grams_each
-            recipe = book.recipes.get(entry.food)
-            if recipe is not None:
-                state = expandable.get(entry.food)
-                if state is None:
-                    state = expandable[entry.food] = _expandable(book, recipe)
-                if not isinstance(state, str):
-                    eaten.append((recipe, grams))
-                    recipe_unknown[0] += bool(state.unknown.get("magnesium_mg"))
-                    recipe_unknown[1] += bool(state.unknown.get("vitamin_d_ug"))
-                    continue
-                reason, count, first = unexpanded.get(entry.food, (state, 0, day.date))
-                unexpanded[entry.food] = (reason, count + 1, first)
-            _add(tally_of(entry.food), food, grams, portion)
-
-    for ingredient, grams in book.expand_all(eaten):
-        food = foods[ingredient.food]  # expand_all weighed it: it is there
-        used = None if mass_unit(ingredient.unit) else find_portion(food, ingredient.unit)
-        _add(tally_of(ingredient.food), food, grams, used, count_unknown=False)
+        if not day.is_empty:
+            builder.add_day(day)
+    builder.expand_recipes()
+    planned = builder.planned
 
     keys = frozenset(checked)
-    items = [_food_item(ref, tally, foods.get(ref) or book.food(ref), aisles, units, keys)
-             for ref, tally in tallies.items()]
+    items = builder.items(aisles, units, keys)
     for extra in extra_items:
         items.append(replace(extra, checked=True) if extra.key in keys else extra)
     items.sort(key=lambda item: (aisles.rank(item.aisle), item.name.casefold(), item.display))
 
-    notes = [] if planned else [_empty_note(start, end)]
-    for (ref, unit), (reason, count, first) in problems.items():
-        entries = "1 entry" if count == 1 else f"{count} entries"
-        notes.append(f"{entries} of {ref} in {unit!r} (first on {first.isoformat()}) "
-                     f"could not be weighed: {reason}")
-    for ref, (reason, count, first) in unexpanded.items():
-        entries = "1 entry" if count == 1 else f"{count} entries"
-        notes.append(f"{entries} of the recipe {ref} (first on {first.isoformat()}) is "
-                     f"listed as the dish, not its ingredients: {reason}")
-
+    notes = ([] if planned else [_empty_note(start, end)]) + builder.notes()
     nutrition = None
     if planned:
-        nutrition = _nutrition(tallies.values(), len(planned), factor, targets,
-                               recipe_unknown)
+        nutrition = _nutrition(builder.tallies.values(), len(planned), factor, targets,
+                               builder.recipe_unknown)
     return ShoppingList(
         start if start is not None else (planned[0] if planned else None),
         end if end is not None else (planned[-1] if planned else None),
         factor, tuple(items), tuple(notes), nutrition, units, aisles.order,
     )
+
+
+class _ListBuilder:
+    """The tallies of one shopping list, entry by entry, and what could not be bought."""
+
+    def __init__(self, book: RecipeBook, foods: Mapping[FoodRef, Food], factor: float) -> None:
+        self.book = book
+        self.foods = foods
+        self.factor = factor
+        self.tallies: dict[FoodRef, _Tally] = {}
+        self.weights: dict[tuple[FoodRef, str], tuple[float, Portion | None] | str] = {}
+        #: Per recipe: its nutrients (so it can be expanded), or why it cannot be.
+        self.expandable: dict[FoodRef, RecipeNutrients | str] = {}
+        #: The grams of recipes eaten, expanded together at the end (each shared recipe
+        #: once).
+        self.eaten: list[tuple[Recipe, float]] = []
+        #: Recipe entries whose foods lack a magnesium or vitamin D value (each once).
+        self.recipe_unknown = [0, 0]
+        #: (food, unit) -> (reason, entries, first date) of entries not weighed.
+        self.problems: dict[tuple[FoodRef, str], tuple[str, int, date]] = {}
+        #: recipe -> (reason, entries, first date) of recipes bought as themselves.
+        self.unexpanded: dict[FoodRef, tuple[str, int, date]] = {}
+        self.planned: list[date] = []
+
+    def tally_of(self, ref: FoodRef) -> _Tally:
+        tally = self.tallies.get(ref)
+        if tally is None:
+            tally = self.tallies[ref] = _Tally()
+        return tally
+
+    def add_day(self, day: Day) -> None:
+        self.planned.append(day.date)
+        for entry in day.entries:
+            self.add_entry(entry, day.date)
+
+    def add_entry(self, entry: Entry, when: date) -> None:
+        food = self.foods.get(entry.food)
+        if food is None and entry.food in self.book.recipes:
+            food = self.book.food(entry.food)
+        key = (entry.food, entry.unit)
+        weighed = self.weights.get(key)
+        if weighed is None:
+            weighed = self.weights[key] = _weigh(food, entry.food, entry.unit)
+        amount = entry.amount * self.factor
+        if isinstance(weighed, str) or food is None:
+            self._unweighed(entry, amount, str(weighed), when)
+            return
+        grams_each, portion = weighed
+        grams = amount * grams_each
+        recipe = self.book.recipes.get(entry.food)
+        if recipe is not None and self._eat_recipe(recipe, entry.food, grams, when):
+            return
+        _add(self.tally_of(entry.food), food, grams, portion)
+
+    def _unweighed(self, entry: Entry, amount: float, reason: str, when: date) -> None:
+        tally = self.tally_of(entry.food)
+        unit = " ".join(entry.unit.split())
+        tally.unweighed[unit] = tally.unweighed.get(unit, 0.0) + amount
+        tally.mg_unknown += 1
+        tally.vd_unknown += 1
+        key = (entry.food, entry.unit)
+        reason, count, first = self.problems.get(key, (reason, 0, when))
+        self.problems[key] = (reason, count + 1, first)
+
+    def _eat_recipe(self, recipe: Recipe, ref: FoodRef, grams: float, when: date) -> bool:
+        """Count ``grams`` of ``recipe`` as its ingredients; ``False`` (and a note) when
+        it cannot be expanded and is bought as the dish."""
+        state = self.expandable.get(ref)
+        if state is None:
+            state = self.expandable[ref] = _expandable(self.book, recipe)
+        if not isinstance(state, str):
+            self.eaten.append((recipe, grams))
+            self.recipe_unknown[0] += bool(state.unknown.get("magnesium_mg"))
+            self.recipe_unknown[1] += bool(state.unknown.get("vitamin_d_ug"))
+            return True
+        reason, count, first = self.unexpanded.get(ref, (state, 0, when))
+        self.unexpanded[ref] = (reason, count + 1, first)
+        return False
+
+    def expand_recipes(self) -> None:
+        for ingredient, grams in self.book.expand_all(self.eaten):
+            food = self.foods[ingredient.food]  # expand_all weighed it: it is there
+            used = None if mass_unit(ingredient.unit) else find_portion(food, ingredient.unit)
+            _add(self.tally_of(ingredient.food), food, grams, used, count_unknown=False)
+
+    def items(self, aisles: Aisles, units: Units, keys: frozenset[str]) -> list[ShoppingItem]:
+        return [
+            _food_item(ref, tally, self.foods.get(ref) or self.book.food(ref), aisles, units,
+                       keys)
+            for ref, tally in self.tallies.items()
+        ]
+
+    def notes(self) -> list[str]:
+        notes = []
+        for (ref, unit), (reason, count, first) in self.problems.items():
+            entries = "1 entry" if count == 1 else f"{count} entries"
+            notes.append(f"{entries} of {ref} in {unit!r} (first on {first.isoformat()}) "
+                         f"could not be weighed: {reason}")
+        for ref, (reason, count, first) in self.unexpanded.items():
+            entries = "1 entry" if count == 1 else f"{count} entries"
+            notes.append(f"{entries} of the recipe {ref} (first on {first.isoformat()}) is "
+                         f"listed as the dish, not its ingredients: {reason}")
+        return notes
 
 
 def _expandable(book: RecipeBook, recipe: Recipe) -> RecipeNutrients | str:

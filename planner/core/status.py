@@ -13,7 +13,10 @@ from enum import StrEnum
 from planner.core.targets import Target
 from planner.core.totals import NutrientTotal
 
-__all__ = ["Status", "amount_for_ul", "nutrient_status", "ul_basis", "ul_short_label"]
+__all__ = [
+    "Status", "amount_for_ul", "nutrient_status", "target_parts", "ul_applies_note", "ul_basis",
+    "ul_short_label",
+]
 
 
 class Status(StrEnum):
@@ -51,6 +54,26 @@ def ul_basis(target: Target) -> str:
 def ul_short_label(target: Target) -> str:
     """``UL``, ``CDRR``, or ``UL (suppl.)`` for a UL on supplements only: a mark's label."""
     return f"{target.ul_kind} (suppl.)" if target.ul_applies_to == "supplements" else target.ul_kind
+
+
+def ul_applies_note(target: Target) -> str:
+    """`` (supplements only)`` after a UL that counts supplements only, else nothing."""
+    return " (supplements only)" if target.ul_applies_to == "supplements" else ""
+
+
+def target_parts(target: Target, *, a_day: bool = False) -> list[str]:
+    """A target in words, part by part: ``["RDA 320 mg", "EAR 265 mg",
+    "UL 350 mg (supplements only)"]`` (``RDA 320 mg a day`` with ``a_day``)."""
+    unit = target.unit
+    parts = []
+    if target.recommended is not None:
+        per = " a day" if a_day else ""
+        parts.append(f"{target.kind} {target.recommended:g} {unit}{per}")
+    if target.ear is not None:
+        parts.append(f"EAR {target.ear:g} {unit}")
+    if target.ul is not None:
+        parts.append(f"{target.ul_kind} {target.ul:g} {unit}{ul_applies_note(target)}")
+    return parts
 
 
 def nutrient_status(total: NutrientTotal | None, target: Target | None) -> Status:

@@ -455,7 +455,7 @@ def find_swaps(
     grams: float,
     candidates: Iterable[Food] | SwapIndex,
     groups: SwapGroups,
-    options: SwapOptions = SwapOptions(),  # noqa: B008 - frozen, so one shared default is safe
+    options: SwapOptions = SwapOptions(),
 ) -> list[Swap]:
     """Foods that may replace ``grams`` g of ``food`` and raise magnesium, best first.
 
@@ -475,64 +475,94 @@ def find_swaps(
     else:
         pool = _food_pool(candidates, food, groups, group, options.include_excluded)
 
-    old_energy = food.value("energy_kcal")
-    keep_energy = options.keep == "energy"
-    # Energy is really kept only when the entry has some: else the same grams are offered.
-    energy_kept = keep_energy and old_energy is not None and old_energy > 0
-    measure_tolerance = _MEASURE_TOLERANCE
-    grams_tolerance = _GRAMS_TOLERANCE
-    if energy_kept:
-        measure_tolerance = min(measure_tolerance, options.max_energy_change)
-        grams_tolerance = min(grams_tolerance, options.max_energy_change)
-    old_magnesium_total = scaled(old_magnesium, entry_grams)
-    entry_variant = _variant_key(food.name)
-
+    entry = _SwapEntry.of(food, entry_grams, old_magnesium, options)
     best: dict[frozenset[str], _Found] = {}
     for candidate in pool:
-        new_magnesium = candidate.magnesium
-        if new_magnesium is None:
+        found = entry.consider(candidate)
+        if found is None:
             continue
-        new_energy = candidate.energy
-        target = entry_grams
-        if keep_energy:
-            if new_energy is None:
-                continue
-            if energy_kept:
-                assert old_energy is not None
-                if new_energy <= 0:
-                    continue
-                target = entry_grams * old_energy / new_energy
-                if not 1 / MAX_AMOUNT_RATIO <= target / entry_grams <= MAX_AMOUNT_RATIO:
-                    continue
-        # Cheap early exit: rounding moves the grams by 2 % at most.
-        most = new_magnesium * target * (1 + _MEASURE_TOLERANCE) / 100.0
-        if most - old_magnesium_total < MIN_MAGNESIUM_GAIN_MG:
-            continue
-        if candidate.variant == entry_variant:
-            continue
-        amount, unit, new_grams = _amount_for(
-            candidate.measure, target, measure_tolerance, grams_tolerance
-        )
-        gain = scaled(new_magnesium, new_grams) - old_magnesium_total
-        if gain < MIN_MAGNESIUM_GAIN_MG:
-            continue
-        energy_change = None
-        if old_energy is not None and new_energy is not None:
-            energy_change = (new_energy * new_grams - old_energy * entry_grams) / 100.0
-        if energy_kept:
-            assert old_energy is not None and energy_change is not None
-            allowed = options.max_energy_change * old_energy * entry_grams / 100.0
-            if abs(energy_change) > allowed + 1e-9:
-                continue
-        score = gain - _penalty(food, entry_grams, candidate.food, new_grams)
         kept = best.get(candidate.variant)
-        if kept is not None and kept.score >= score:
-            continue
-        best[candidate.variant] = _Found(
-            candidate, amount, unit, new_grams, gain, energy_change, score
-        )
+        if kept is None or found.score > kept.score:
+            best[candidate.variant] = found
     ranked = sorted(best.values(), key=lambda f: (-f.score, -f.gain, f.candidate.food.name))
     return [found.swap(food, entry_grams) for found in ranked[: options.limit]]
+
+
+@dataclass(frozen=True, slots=True)
+class _SwapEntry:
+    """The entry to replace, with what every candidate is measured against."""
+
+    food: Food
+    grams: float
+    magnesium_total: float
+    energy: float | None
+    options: SwapOptions
+    #: Energy is really kept only when the entry has some: else the same grams are offered.
+    energy_kept: bool
+    measure_tolerance: float
+    grams_tolerance: float
+    variant: frozenset[str]
+
+    @classmethod
+    def of(cls, food: Food, grams: float, magnesium: float,
+           options: SwapOptions) -> _SwapEntry:
+        energy = food.value("energy_kcal")
+        energy_kept = options.keep == "energy" and energy is not None and energy > 0
+        measure_tolerance, grams_tolerance = _MEASURE_TOLERANCE, _GRAMS_TOLERANCE
+        if energy_kept:
+            measure_tolerance = min(measure_tolerance, options.max_energy_change)
+            grams_tolerance = min(grams_tolerance, options.max_energy_change)
+        return cls(food, grams, scaled(magnesium, grams), energy, options, energy_kept,
+                   measure_tolerance, grams_tolerance, _variant_key(food.name))
+
+    def target_grams(self, candidate: _Candidate) -> float | None:
+        """How much of ``candidate`` replaces the entry (same energy, or same grams);
+        ``None`` when it cannot (no energy value, or an amount out of proportion)."""
+        if self.options.keep != "energy":
+            return self.grams
+        new_energy = candidate.energy
+        if new_energy is None:
+            return None
+        if not self.energy_kept:
+            return self.grams
+        assert self.energy is not None
+        if new_energy <= 0:
+            return None
+        target = self.grams * self.energy / new_energy
+        if not 1 / MAX_AMOUNT_RATIO <= target / self.grams <= MAX_AMOUNT_RATIO:
+            return None
+        return target
+
+    def consider(self, candidate: _Candidate) -> _Found | None:
+        """``candidate`` as a swap with its score, or ``None`` when it does not qualify."""
+        new_magnesium = candidate.magnesium
+        if new_magnesium is None:
+            return None
+        target = self.target_grams(candidate)
+        if target is None:
+            return None
+        # Cheap early exit: rounding moves the grams by 2 % at most.
+        most = new_magnesium * target * (1 + _MEASURE_TOLERANCE) / 100.0
+        if most - self.magnesium_total < MIN_MAGNESIUM_GAIN_MG:
+            return None
+        if candidate.variant == self.variant:
+            return None
+        amount, unit, new_grams = _amount_for(
+            candidate.measure, target, self.measure_tolerance, self.grams_tolerance
+        )
+        gain = scaled(new_magnesium, new_grams) - self.magnesium_total
+        if gain < MIN_MAGNESIUM_GAIN_MG:
+            return None
+        energy_change = None
+        if self.energy is not None and candidate.energy is not None:
+            energy_change = (candidate.energy * new_grams - self.energy * self.grams) / 100.0
+        if self.energy_kept:
+            assert self.energy is not None and energy_change is not None
+            allowed = self.options.max_energy_change * self.energy * self.grams / 100.0
+            if abs(energy_change) > allowed + 1e-9:
+                return None
+        score = gain - _penalty(self.food, self.grams, candidate.food, new_grams)
+        return _Found(candidate, amount, unit, new_grams, gain, energy_change, score)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,13 @@ class EarRow:
         return self.age_min <= age and (self.age_max is None or age <= self.age_max)
 
 
-def _csv_records(text: str, required: tuple[str, ...], what: str) -> Iterator[tuple[int, dict]]:
+#: A CSV row: column name -> text.
+_Record = Mapping[str, str]
+
+
+def _csv_records(
+    text: str, required: tuple[str, ...], what: str
+) -> Iterator[tuple[int, dict[str, str]]]:
     lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if not line.startswith("#")]
     lines = [(n, line) for n, line in lines if line.strip()]
     if not lines:
@@ -101,7 +107,9 @@ def _csv_records(text: str, required: tuple[str, ...], what: str) -> Iterator[tu
         yield line_number, record
 
 
-def _number(record: dict, column: str, where: str, *, optional: bool = False) -> float | None:
+def _number(
+    record: _Record, column: str, where: str, *, optional: bool = False
+) -> float | None:
     text = (record.get(column) or "").strip()
     if not text:
         if optional:
@@ -116,7 +124,7 @@ def _number(record: dict, column: str, where: str, *, optional: bool = False) ->
     return value
 
 
-def _common(record: dict, where: str) -> tuple[str, str, str, float, float | None, str]:
+def _common(record: _Record, where: str) -> tuple[str, str, str, float, float | None, str]:
     nutrient = record["nutrient"].strip()
     if nutrient not in DRI_NUTRIENTS:
         raise TargetError(f"{where}: unknown nutrient {nutrient!r}")

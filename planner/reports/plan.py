@@ -29,6 +29,7 @@ from planner.core.nutrients import BY_KEY, scaled
 from planner.core.plan import Day, Entry, Plan, Supplement
 from planner.core.references import DISCLAIMER
 from planner.core.shopping import short_food_name
+from planner.core.status import target_parts
 from planner.core.targets import Target, Targets
 from planner.core.totals import NutrientTotal
 from planner.core.units import UnitError, format_nutrient, grams_for
@@ -135,15 +136,7 @@ def _target_text(target: Target | None) -> str:
 
 def _target_line(target: Target) -> str:
     """``Magnesium: RDA 320 mg a day, EAR 265 mg, UL 350 mg (supplements only)``."""
-    unit = target.unit
-    parts = []
-    if target.recommended is not None:
-        parts.append(f"{target.kind} {target.recommended:g} {unit} a day")
-    if target.ear is not None:
-        parts.append(f"EAR {target.ear:g} {unit}")
-    if target.ul is not None:
-        applies = " (supplements only)" if target.ul_applies_to == "supplements" else ""
-        parts.append(f"{target.ul_kind} {target.ul:g} {unit}{applies}")
+    parts = target_parts(target, a_day=True)
     if target.overridden:
         parts.append("set by you")
     return f"{BY_KEY[target.key].label}: {', '.join(parts) or 'no target'}"
@@ -392,6 +385,44 @@ def _text_table(rows: list[list[str]]) -> list[str]:
             for row in rows]
 
 
+def _totals_text(analysis: Analysis) -> list[str]:
+    """The table of daily totals, the average and the targets (text)."""
+    if not analysis.days:
+        return ["The plan has no days.", ""]
+    rows = [["Day", *(BY_KEY[key].label for key in REPORT_KEYS)]]
+    for day in analysis.days:
+        rows.append([_short_date(day.date), *(_day_cell(day, key) for key in REPORT_KEYS)])
+    if analysis.week.averaged_days:
+        rows.append(["Average", *(_total_text(analysis.week.average[key],
+                                              percent=key == "magnesium_mg")
+                                  for key in REPORT_KEYS)])
+    rows.append(["Target", *(_target_text(analysis.targets.get(key)) for key in REPORT_KEYS)])
+    return ["DAILY TOTALS (with supplements)", *_text_table(rows), ""]
+
+
+def _day_text(plan_day: Day, day_analysis: DayAnalysis, foods: Mapping[FoodRef, Food]
+              ) -> list[str]:
+    """One day of the plan as text: its meals, the day's total, the day's findings."""
+    lines = [_long_date(plan_day.date).upper()]
+    meals = _entry_lines(plan_day, foods)
+    if not meals:
+        return [*lines, "  Nothing planned.", ""]
+    for name, entries in meals:
+        lines.append(f"  {name}")
+        amount_width = max(len(e.amount) for e in entries)
+        for entry in entries:
+            weight = f" ({entry.weight})" if entry.weight else ""
+            lines.append(f"    {entry.amount.ljust(amount_width)}  {entry.food}{weight}"
+                         f" \u2014 magnesium {entry.values['magnesium_mg']} mg, "
+                         f"vitamin D {entry.values['vitamin_d_ug']} \u00b5g")
+    total = _day_total_sentence(day_analysis)
+    lines += _wrap(f"Day total (with supplements): {total}", "  ")
+    for finding in day_analysis.findings:
+        lines += _wrap(f"{finding.severity.capitalize()}: {finding.message}", "  ")
+    lines.append("")
+    return lines
+
+
 def plan_to_text(analysis: Analysis, foods: Mapping[FoodRef, Food], *,
                  title: str | None = None) -> str:
     """The same report as :func:`plan_to_html`, as plain text."""
@@ -399,19 +430,7 @@ def plan_to_text(analysis: Analysis, foods: Mapping[FoodRef, Food], *,
     title = title or plan_title(plan)
     lines = [title, _MIDDOT.join(p for p in (_person(plan), _range_text(analysis.days)) if p),
              ""]
-    if not analysis.days:
-        lines += ["The plan has no days.", ""]
-    else:
-        rows = [["Day", *(BY_KEY[key].label for key in REPORT_KEYS)]]
-        for day in analysis.days:
-            rows.append([_short_date(day.date), *(_day_cell(day, key) for key in REPORT_KEYS)])
-        if analysis.week.averaged_days:
-            rows.append(["Average", *(_total_text(analysis.week.average[key],
-                                                  percent=key == "magnesium_mg")
-                                      for key in REPORT_KEYS)])
-        rows.append(["Target", *(_target_text(analysis.targets.get(key))
-                                 for key in REPORT_KEYS)])
-        lines += ["DAILY TOTALS (with supplements)", *_text_table(rows), ""]
+    lines += _totals_text(analysis)
     lines.append("FINDINGS FOR THE WEEK" if analysis.week.findings
                  else "FINDINGS FOR THE WEEK: none")
     for finding in analysis.week.findings:
@@ -431,27 +450,8 @@ def plan_to_text(analysis: Analysis, foods: Mapping[FoodRef, Food], *,
         lines.append("")
     analyses = {day.date: day for day in analysis.days}
     for plan_day in plan.days:
-        if plan_day.date not in analyses:
-            continue
-        lines.append(_long_date(plan_day.date).upper())
-        meals = _entry_lines(plan_day, foods)
-        if not meals:
-            lines += ["  Nothing planned.", ""]
-            continue
-        for name, entries in meals:
-            lines.append(f"  {name}")
-            amount_width = max(len(e.amount) for e in entries)
-            for entry in entries:
-                weight = f" ({entry.weight})" if entry.weight else ""
-                lines.append(f"    {entry.amount.ljust(amount_width)}  {entry.food}{weight}"
-                             f" \u2014 magnesium {entry.values['magnesium_mg']} mg, "
-                             f"vitamin D {entry.values['vitamin_d_ug']} \u00b5g")
-        day_analysis = analyses[plan_day.date]
-        total = _day_total_sentence(day_analysis)
-        lines += _wrap(f"Day total (with supplements): {total}", "  ")
-        for finding in day_analysis.findings:
-            lines += _wrap(f"{finding.severity.capitalize()}: {finding.message}", "  ")
-        lines.append("")
+        if plan_day.date in analyses:
+            lines += _day_text(plan_day, analyses[plan_day.date], foods)
     lines += _wrap(data_sources(_used_foods(plan, foods)))
     lines += _wrap(f"Not medical advice. {DISCLAIMER}")
     return "\n".join(lines) + "\n"

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    from planner.sources.usda_sr import SrRelease
+
 #: The meta key whose presence says the shipped food dataset is fully loaded.
 DATASET_META_KEY = "food_dataset"
 
@@ -117,7 +119,7 @@ def food_data_loaded(db: Database) -> bool:
         return FoodRepository(session).meta(DATASET_META_KEY) is not None
 
 
-def read_shipped_dataset() -> food_dataset.SrRelease:
+def read_shipped_dataset() -> SrRelease:
     directory = paths.shipped("foods")
     return food_dataset.read_dataset(
         directory.joinpath(food_dataset.GROUPS_FILE).read_text(encoding="utf-8"),

@@ -18,7 +18,7 @@ import gzip
 import io
 import math
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -167,7 +167,22 @@ def read_release(directory: Path | str) -> SrRelease:
     """Read and cross-check one SR release directory; raise :class:`UsdaFormatError`."""
     directory = Path(directory)
     groups = read_groups(directory)
+    descriptions = _read_descriptions(directory, groups)
+    values = _read_values(directory, descriptions)
+    portions = _read_portions(directory, descriptions)
+    foods = [
+        _food(ndb, group, name, groups[group], values[ndb], portions.get(ndb, []))
+        for ndb, (group, name, _line) in descriptions.items()
+    ]
+    return SrRelease(
+        groups=tuple(FoodGroup(code, name) for code, name in groups.items()),
+        foods=tuple(foods),
+    )
 
+
+def _read_descriptions(directory: Path, groups: Mapping[str, str]
+                       ) -> dict[str, tuple[str, str, int]]:
+    """FOOD_DES: NDB number -> (group code, name, line)."""
     path = find_file(directory, "FOOD_DES")
     descriptions: dict[str, tuple[str, str, int]] = {}
     for number, fields in _rows(path, "FOOD_DES"):
@@ -182,7 +197,12 @@ def read_release(directory: Path | str) -> SrRelease:
         descriptions[ndb] = (group, name, number)
     if not descriptions:
         raise UsdaFormatError(path, None, "holds no foods")
+    return descriptions
 
+
+def _read_values(directory: Path, descriptions: Mapping[str, object]
+                 ) -> dict[str, dict[str, float]]:
+    """NUT_DATA: NDB number -> SR nutrient number -> value per 100 g (kept nutrients)."""
     path = find_file(directory, "NUT_DATA")
     values: dict[str, dict[str, float]] = {ndb: {} for ndb in descriptions}
     for number, line in _lines(path):
@@ -202,7 +222,12 @@ def read_release(directory: Path | str) -> SrRelease:
         if food_values is None:
             raise UsdaFormatError(path, number, f"NDB number {ndb} is not in FOOD_DES")
         food_values[fields[1]] = _number(path, number, fields[2], "nutrient value")
+    return values
 
+
+def _read_portions(directory: Path, descriptions: Mapping[str, object]
+                   ) -> dict[str, list[tuple[int, Portion]]]:
+    """WEIGHT: NDB number -> (sequence, portion), in file order."""
     path = find_file(directory, "WEIGHT")
     portions: dict[str, list[tuple[int, Portion]]] = {}
     for number, fields in _rows(path, "WEIGHT"):
@@ -219,27 +244,21 @@ def read_release(directory: Path | str) -> SrRelease:
             raise UsdaFormatError(path, number, "portion has no description")
         grams = _number(path, number, fields[4], "gram weight", positive=True)
         portions.setdefault(ndb, []).append((seq, Portion(amount, description, grams)))
+    return portions
 
-    foods = []
-    for ndb, (group, name, _line) in descriptions.items():
-        raw = values[ndb]
-        nutrients: dict[str, float | None] = {
-            key: raw.get(number) for number, key in _KEY_BY_SR_NUMBER.items()
-        }
-        if nutrients["vitamin_d_ug"] is None and VITAMIN_D_IU_SR_NUMBER in raw:
-            nutrients["vitamin_d_ug"] = iu_to_ug_vitamin_d(raw[VITAMIN_D_IU_SR_NUMBER])
-        food_portions = tuple(p for _seq, p in sorted(portions.get(ndb, []), key=lambda x: x[0]))
-        foods.append(
-            Food(
-                ref=FoodRef(SOURCE, ndb),
-                name=name,
-                group_code=group,
-                group_name=groups[group],
-                nutrients=nutrient_map(nutrients),
-                portions=food_portions,
-            )
-        )
-    return SrRelease(
-        groups=tuple(FoodGroup(code, name) for code, name in groups.items()),
-        foods=tuple(foods),
+
+def _food(ndb: str, group: str, name: str, group_name: str, raw: Mapping[str, float],
+          portions: list[tuple[int, Portion]]) -> Food:
+    nutrients: dict[str, float | None] = {
+        key: raw.get(number) for number, key in _KEY_BY_SR_NUMBER.items()
+    }
+    if nutrients["vitamin_d_ug"] is None and VITAMIN_D_IU_SR_NUMBER in raw:
+        nutrients["vitamin_d_ug"] = iu_to_ug_vitamin_d(raw[VITAMIN_D_IU_SR_NUMBER])
+    return Food(
+        ref=FoodRef(SOURCE, ndb),
+        name=name,
+        group_code=group,
+        group_name=group_name,
+        nutrients=nutrient_map(nutrients),
+        portions=tuple(p for _seq, p in sorted(portions, key=lambda x: x[0])),
     )

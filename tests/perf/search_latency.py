@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import QUERIES, add_synthetic_foods  # noqa: E402
+from synthetic import QUERIES, add_synthetic_foods
 
-from planner.services.database import Database, ensure_food_data  # noqa: E402
-from planner.services.foods import FoodService  # noqa: E402
+from planner.services.database import Database, ensure_food_data
+from planner.services.foods import FoodService
 
 
 def main() -> int:

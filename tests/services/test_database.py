@@ -43,7 +43,7 @@ def _ids(db: Database) -> dict[str, int]:
     return dict(rows)
 
 
-class LoadStopped(RuntimeError):
+class LoadStoppedError(RuntimeError):
     """Stands for whatever stops a load half-way (a crash, a closed window)."""
 
 
@@ -106,11 +106,11 @@ def test_interrupted_first_load_leaves_nothing_and_the_next_start_loads(
 ) -> None:
     def stop_half_way(done: int, total: int) -> None:
         if done >= total // 2:
-            raise LoadStopped("stopped")
+            raise LoadStoppedError("stopped")
 
     db = Database.open()
     try:
-        with pytest.raises(LoadStopped):
+        with pytest.raises(LoadStoppedError):
             ensure_food_data(db, stop_half_way)
         assert _counts(db) == {
             "food": 0, "portion": 0, "food_group": 0, "meta": 0, "food_fts": 0,

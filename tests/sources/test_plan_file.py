@@ -269,7 +269,9 @@ def supplements(draw: st.DrawFn) -> Supplement:
     weekday = draw(st.sampled_from(WEEKDAYS)) if weekly else None
     if draw(st.booleans()):
         unit = draw(st.sampled_from(("IU", "ug", "µg", "mcg")))
-        return Supplement(draw(names), "vitamin_d", draw(amounts), unit, schedule, weekday)
+        # A dose is at least 0.001 µg: 0.04 IU (0.01 IU would be refused, rightly).
+        dose = draw(st.floats(min_value=0.04, max_value=200)) if unit == "IU" else draw(amounts)
+        return Supplement(draw(names), "vitamin_d", dose, unit, schedule, weekday)
     form = draw(st.none() | st.sampled_from(MAGNESIUM_FORMS))
     return Supplement(draw(names), "magnesium", draw(amounts), "mg", schedule, weekday, form)
 

@@ -48,7 +48,7 @@ class TwoLevelModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(child.internalId() - 1, 0, TOP)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
         if not parent.isValid():
             return self.group_count()
         if parent.internalId() == TOP and parent.column() == 0:

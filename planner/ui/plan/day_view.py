@@ -120,10 +120,10 @@ class DayModel(TwoLevelModel):
     def child_count(self, group: int) -> int:
         return len(self.day.meals[group].entries)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return len(COLUMNS)
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -221,6 +221,11 @@ class DayModel(TwoLevelModel):
             return None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
+        return self._entry_text(meal, row, column, entry, food)
+
+    def _entry_text(self, meal: int, row: int, column: int, entry: Entry,
+                    food: Food | None) -> str | None:
+        """What a cell of an entry shows."""
         if column == COL_FOOD:
             return food.name if food else f"{entry.food} (not in the database)"
         if column == COL_AMOUNT:
@@ -249,7 +254,7 @@ class DayModel(TwoLevelModel):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def setData(  # noqa: N802
+    def setData(
         self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
     ) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
@@ -285,13 +290,13 @@ class DayModel(TwoLevelModel):
 
     # -- drag and drop -------------------------------------------------------------
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [FOOD_MIME]
 
-    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
-    def canDropMimeData(  # noqa: N802
+    def canDropMimeData(
         self,
         data: QMimeData,
         action: Qt.DropAction,
@@ -301,7 +306,7 @@ class DayModel(TwoLevelModel):
     ) -> bool:
         return data.hasFormat(FOOD_MIME)
 
-    def dropMimeData(  # noqa: N802
+    def dropMimeData(
         self,
         data: QMimeData,
         action: Qt.DropAction,
@@ -331,7 +336,7 @@ class UnitDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.model = model
 
-    def createEditor(self, parent: QWidget, option: Any, index: AnyIndex) -> QWidget:  # noqa: N802
+    def createEditor(self, parent: QWidget, option: Any, index: AnyIndex) -> QWidget:
         entry = self.model.entry_at(index)
         food = self.model.document.food(entry.food) if entry else None
         combo = QComboBox(parent)
@@ -341,11 +346,11 @@ class UnitDelegate(QStyledItemDelegate):
         combo.addItems(units)
         return combo
 
-    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: AnyIndex) -> None:
         assert isinstance(editor, QComboBox)
         editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole)))
 
-    def setModelData(self, editor: QWidget, model: Any, index: AnyIndex) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model: Any, index: AnyIndex) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Literal, NamedTuple, cast
+from typing import Final, Literal, NamedTuple
 
 from PySide6.QtCore import QDate, QLocale, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from planner.core.analysis import Analysis
 from planner.core.nutrients import BY_KEY
-from planner.core.status import nutrient_status, ul_short_label
+from planner.core.status import nutrient_status, ul_applies_note, ul_short_label
 from planner.core.targets import Target
 from planner.core.totals import NutrientTotal
 from planner.core.units import format_nutrient
@@ -131,7 +131,7 @@ def marks_for(target: Target | None) -> tuple[BarMark, ...]:
 
 def bar_status(total: NutrientTotal | None, target: Target | None) -> BarStatus:
     """How a total stands against its target (what colour its bar has): core decides."""
-    return cast(BarStatus, nutrient_status(total, target).value)
+    return nutrient_status(total, target).value
 
 
 class NutrientBar(QWidget):
@@ -227,8 +227,8 @@ class NutrientBar(QWidget):
             if target.ear is not None:
                 lines.append(f"EAR: {_amount(key, target.ear)}")
             if target.ul is not None:
-                only = " (supplements only)" if target.ul_applies_to == "supplements" else ""
-                lines.append(f"{target.ul_kind}: {_amount(key, target.ul)}{only}")
+                lines.append(f"{target.ul_kind}: {_amount(key, target.ul)}"
+                             f"{ul_applies_note(target)}")
         else:
             lines.append("No target")
         if total is not None and total.unknown:

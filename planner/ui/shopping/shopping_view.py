@@ -117,6 +117,25 @@ def _pydate(when: QDate) -> dt.date:
     return dt.date(when.year(), when.month(), when.day())
 
 
+def _details(item: ShoppingItem) -> str:
+    """The second column of an item: its full food name, who added it, its note."""
+    details = [_full_name(item)] if _full_name(item) else []
+    if item.food is None:
+        details.append("added by you")
+    if item.note:
+        details.append(item.note)
+    return " · ".join(details)
+
+
+def _tooltip(item: ShoppingItem) -> str:
+    lines = [item.name]
+    if item.grams is not None:
+        lines.append(f"The plan needs {item.grams:,.0f} g.")
+    if item.note:
+        lines.append(item.note)
+    return "\n".join(lines)
+
+
 class ShoppingModel(TwoLevelModel):
     """Aisles (top level) and their items (with check boxes) of one shopping list."""
 
@@ -174,10 +193,10 @@ class ShoppingModel(TwoLevelModel):
     def child_count(self, group: int) -> int:
         return len(self.groups[group][1])
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return len(COLUMNS)
 
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -201,14 +220,7 @@ class ShoppingModel(TwoLevelModel):
         assert item is not None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == COL_ITEM:
-                return item.display
-            details = [_full_name(item)] if _full_name(item) else []
-            if item.food is None:
-                details.append("added by you")
-            if item.note:
-                details.append(item.note)
-            return " · ".join(details)
+            return item.display if column == COL_ITEM else _details(item)
         if role == Qt.ItemDataRole.CheckStateRole and column == COL_ITEM:
             return Qt.CheckState.Checked if item.checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.FontRole and item.checked:
@@ -218,12 +230,7 @@ class ShoppingModel(TwoLevelModel):
         if role == Qt.ItemDataRole.ForegroundRole and (item.checked or column == COL_FOOD):
             return _muted()
         if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [item.name]
-            if item.grams is not None:
-                lines.append(f"The plan needs {item.grams:,.0f} g.")
-            if item.note:
-                lines.append(item.note)
-            return "\n".join(lines)
+            return _tooltip(item)
         if role == KEY_ROLE:
             return item.key
         return None
@@ -244,7 +251,7 @@ class ShoppingModel(TwoLevelModel):
             return _muted()
         return None
 
-    def setData(  # noqa: N802
+    def setData(
         self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
     ) -> bool:
         item = self.item(index)
@@ -499,7 +506,7 @@ class ShoppingView(QWidget):
         else:
             self._stale = True
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+    def showEvent(self, event: QShowEvent) -> None:
         if self._stale:
             self.refresh()
         super().showEvent(event)
