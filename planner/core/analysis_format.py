@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from planner.core.analysis import Analysis, DayAnalysis
-from planner.core.nutrients import BY_KEY, NUTRIENTS
+from planner.core.nutrients import BY_KEY, PANEL
 from planner.core.references import DISCLAIMER
 from planner.core.rules import Finding
 from planner.core.status import target_parts
@@ -134,7 +134,7 @@ def _table(analysis: Analysis, days: tuple[DayAnalysis, ...], with_average: bool
     if with_average:
         headings.append("Average")
     rows = [headings]
-    for nutrient in NUTRIENTS:
+    for nutrient in (BY_KEY[key] for _group, keys in PANEL for key in keys):
         target = analysis.targets.get(nutrient.key)
         goal = "" if target is None or target.recommended is None else f"{target.recommended:g}"
         cells = [_cell(day.totals[nutrient.key]) if day.entry_count else "-" for day in days]

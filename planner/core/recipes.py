@@ -12,7 +12,9 @@ Definitions (:func:`recipe_nutrients`):
   grams / 100) over the ingredients that have a value; it is ``None`` only when no
   ingredient has one. ``per_100g`` is that total / ``yield_grams`` x 100, ``per_serving``
   the total / ``servings``. Cooking changes the weight, not the nutrients: 400 g of raw
-  ingredients cooked down to 300 g carry the same magnesium in denser form.
+  ingredients cooked down to 300 g carry the same magnesium in denser form. The weight
+  lost (or gained) is water: the water total is the ingredients' water minus the loss
+  (plus the gain), never below zero.
 - Coverage counts foods: ``food_count`` is the number of foods in the recipe, where a
   recipe used as an ingredient counts with the foods it is made of (so its own gaps carry
   through); ``unknown[key]`` is how many of them have no value for ``key``. "2 of 6 foods
@@ -450,6 +452,10 @@ class _Walk:
         return _Frame(inner, inner_ref)
 
 
+#: Where water is in a nutrient row (the one value cooking changes).
+_WATER: Final = NUTRIENT_KEYS.index("water_g")
+
+
 class RecipeBook:
     """Recipes and foods to compute with: ``recipes`` by reference, ``foods`` by reference.
 
@@ -577,6 +583,10 @@ class RecipeBook:
                 if inner is not None:
                     unknown[index] += inner.unknown.get(key, 0)
         yield_grams = recipe.cooked_grams if recipe.cooked_grams is not None else total_grams
+        if known[_WATER]:
+            # What cooking changes is water: the grams lost in the pan (or taken up, as
+            # pasta does) come off (or onto) the water, as USDA's recipe calculation does.
+            sums[_WATER] = max(0.0, sums[_WATER] + yield_grams - total_grams)
         totals = MappingProxyType({
             key: sums[index] if known[index] else None for index, key in enumerate(NUTRIENT_KEYS)
         })

@@ -12,6 +12,7 @@ Repositories take a session, never commit, and return :mod:`planner.core` values
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
@@ -22,16 +23,19 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from planner.core.foods import FoodRef
+from planner.core.foods import Food, FoodRef
 from planner.core.nutrients import NUTRIENT_KEYS, scaled
 from planner.core.recipes import (
     RECIPE_SOURCE,
     SERVING,
     Ingredient,
     Recipe,
+    RecipeBook,
     RecipeError,
     RecipeNutrients,
+    dependency_order,
 )
+from planner.db.foods import FoodRepository
 from planner.db.ids import new_food_ids, uses_sequences
 from planner.db.records import (
     EntryRecord,
@@ -449,3 +453,68 @@ class RecipeRepository:
                 insert(_portion).values(food_id=food_id, seq=1, amount=1.0, description=SERVING,
                                         grams=grams)
             )
+
+
+def _recipe_refs(refs: Iterable[FoodRef]) -> set[FoodRef]:
+    return {ref for ref in refs if ref.source == RECIPE_SOURCE}
+
+
+def book_for(session: Session, recipes: Iterable[Recipe] = (),
+             refs: Iterable[FoodRef] = ()) -> RecipeBook:
+    """A :class:`RecipeBook` with what ``recipes`` and ``refs`` need, from the database.
+
+    It holds every stored recipe inside them (however deep), the stored recipes at
+    ``refs``, and the foods of all their ingredients (and of the recipes, for their ids).
+    """
+    drafts = builtins.list(recipes)
+    refs = builtins.list(refs)
+    wanted = _recipe_refs(refs) | _recipe_refs(
+        ingredient.food for recipe in drafts for ingredient in recipe.ingredients
+    )
+    stored = RecipeRepository(session).closure(wanted)
+    food_refs = set(stored) | set(refs) | {
+        ingredient.food
+        for recipe in (*drafts, *stored.values())
+        for ingredient in recipe.ingredients
+    }
+    foods = FoodRepository(session).get_many(food_refs)
+    return RecipeBook(stored, foods)
+
+
+def ingredient_foods(book: RecipeBook, recipe: Recipe) -> Mapping[FoodRef, Food]:
+    found = {}
+    for item in recipe.ingredients:
+        food = book.food(item.food)
+        if food is not None:
+            found[item.food] = food
+    return MappingProxyType(found)
+
+
+def recompute_dependents(session: Session, refs: Iterable[FoodRef]) -> tuple[FoodRef, ...]:
+    """Recompute and store every recipe that contains any of ``refs``, however deep."""
+    repository = RecipeRepository(session)
+    dependents = repository.dependents(refs)
+    if not dependents:
+        return ()
+    book = book_for(session, refs=dependents)
+    for ref in dependents:
+        repository.write_values(ref, book.nutrients(book.recipes[ref]))
+    return tuple(dependents)
+
+
+def recompute_all(session: Session) -> int:
+    """Recompute and store every stored recipe from its ingredients (after the food
+    values changed under all of them: a new dataset with more nutrients); the count."""
+    repository = RecipeRepository(session)
+    recipes = repository.all()
+    if not recipes:
+        return 0
+    foods = FoodRepository(session).get_many(
+        {ingredient.food for recipe in recipes.values() for ingredient in recipe.ingredients}
+        | set(recipes)
+    )
+    book = RecipeBook(recipes, foods)
+    for ref in dependency_order(recipes):
+        repository.write_values(ref, book.nutrients(recipes[ref]))
+    return len(recipes)
+

@@ -29,6 +29,7 @@ from planner.db.engine import (
 )
 from planner.db.foods import FoodRepository, Progress
 from planner.db.migrate import StepObserver, upgrade
+from planner.db.recipes import recompute_all
 from planner.sources import food_dataset
 
 if TYPE_CHECKING:
@@ -99,15 +100,22 @@ class ShippedFoods:
         self.progress = progress
 
     def needed(self, connection: Connection) -> bool:
+        """No dataset yet, or one of an older format (fewer nutrients): load it (again:
+        foods keep their ids, so plans and recipes that use them stay as they are)."""
         with joined_session(connection) as session:
-            return FoodRepository(session).meta(DATASET_META_KEY) is None
+            loaded = FoodRepository(session).meta(DATASET_META_KEY)
+        return loaded is None or not loaded.startswith(f"{food_dataset.FORMAT_VERSION}:")
 
     def load(self, connection: Connection) -> None:
         release = read_shipped_dataset()
         # The session joins the caller's transaction: flushing writes, the caller commits.
         with joined_session(connection) as session:
             repository = FoodRepository(session)
+            reload = repository.meta(DATASET_META_KEY) is not None
             repository.store_foods(release.foods, release.groups, self.progress)
+            if reload:
+                # The foods now have more nutrients: the recipes made of them too.
+                recompute_all(session)
             repository.set_meta(
                 DATASET_META_KEY, f"{food_dataset.FORMAT_VERSION}:{len(release.foods)}"
             )

@@ -15,16 +15,13 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from planner import paths
 from planner.core.foods import Food, FoodRef
 from planner.core.plan import Meal, Plan
 from planner.core.recipes import (
-    RECIPE_SOURCE,
     Recipe,
-    RecipeBook,
     RecipeError,
     RecipeNutrients,
     check_recipe,
@@ -37,6 +34,9 @@ from planner.db.recipes import (
     RecipeRepository,
     RecipeSummary,
     RecipeUse,
+    book_for,
+    ingredient_foods,
+    recompute_dependents,
 )
 from planner.services.database import Database
 from planner.sources.plan_file import LoadedRecipes, dump_recipes, load_recipes
@@ -134,53 +134,6 @@ class ImportedRecipes:
 # -- helpers shared with the plan and shopping services --------------------------------
 
 
-def _recipe_refs(refs: Iterable[FoodRef]) -> set[FoodRef]:
-    return {ref for ref in refs if ref.source == RECIPE_SOURCE}
-
-
-def book_for(session: Session, recipes: Iterable[Recipe] = (),
-             refs: Iterable[FoodRef] = ()) -> RecipeBook:
-    """A :class:`RecipeBook` with what ``recipes`` and ``refs`` need, from the database.
-
-    It holds every stored recipe inside them (however deep), the stored recipes at
-    ``refs``, and the foods of all their ingredients (and of the recipes, for their ids).
-    """
-    drafts = builtins.list(recipes)
-    refs = builtins.list(refs)
-    wanted = _recipe_refs(refs) | _recipe_refs(
-        ingredient.food for recipe in drafts for ingredient in recipe.ingredients
-    )
-    stored = RecipeRepository(session).closure(wanted)
-    food_refs = set(stored) | set(refs) | {
-        ingredient.food
-        for recipe in (*drafts, *stored.values())
-        for ingredient in recipe.ingredients
-    }
-    foods = FoodRepository(session).get_many(food_refs)
-    return RecipeBook(stored, foods)
-
-
-def _ingredient_foods(book: RecipeBook, recipe: Recipe) -> Mapping[FoodRef, Food]:
-    found = {}
-    for item in recipe.ingredients:
-        food = book.food(item.food)
-        if food is not None:
-            found[item.food] = food
-    return MappingProxyType(found)
-
-
-def recompute_dependents(session: Session, refs: Iterable[FoodRef]) -> tuple[FoodRef, ...]:
-    """Recompute and store every recipe that contains any of ``refs``, however deep."""
-    repository = RecipeRepository(session)
-    dependents = repository.dependents(refs)
-    if not dependents:
-        return ()
-    book = book_for(session, refs=dependents)
-    for ref in dependents:
-        repository.write_values(ref, book.nutrients(book.recipes[ref]))
-    return tuple(dependents)
-
-
 def store_recipes(session: Session, recipes: Sequence[Recipe]) -> ImportedRecipes:
     """Store the recipes of a file (``ref`` = file id), inner recipes first.
 
@@ -270,7 +223,7 @@ class RecipeService:
             raise RecipeNotFoundError(ref)
         food = book.food(ref)
         assert food is not None
-        return SavedRecipe(recipe, book.nutrients(recipe), food, _ingredient_foods(book, recipe))
+        return SavedRecipe(recipe, book.nutrients(recipe), food, ingredient_foods(book, recipe))
 
     def nutrients(self, recipe: Recipe) -> RecipeNutrients:
         """Live totals of a recipe being edited (saved or not; nothing is stored).
@@ -313,7 +266,7 @@ class RecipeService:
         saved = replace(draft, ref=ref)
         return SavedRecipe(saved, nutrients,
                            recipe_food(saved, nutrients, food_id=int(ref.source_id)),
-                           _ingredient_foods(book, draft))
+                           ingredient_foods(book, draft))
 
     def update(self, recipe: Recipe) -> SavedRecipe:
         """Store ``recipe`` over the stored one at ``recipe.ref``; recompute its dependents.
@@ -333,7 +286,7 @@ class RecipeService:
             repository.update(recipe, nutrients)
             dependents = recompute_dependents(session, [recipe.ref])
         return SavedRecipe(recipe, nutrients, recipe_food(recipe, nutrients, food_id=food_id),
-                           _ingredient_foods(book, recipe), dependents)
+                           ingredient_foods(book, recipe), dependents)
 
     def duplicate(self, ref: FoodRef | str, name: str | None = None) -> SavedRecipe:
         """A new recipe with the content of the one at ``ref``, named ``name``

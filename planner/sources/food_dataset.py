@@ -24,7 +24,7 @@ from planner.core.foods import Food, FoodGroup, FoodRef, Portion, nutrient_map
 from planner.core.nutrients import NUTRIENT_KEYS
 from planner.sources.usda_sr import SOURCE, SrRelease
 
-FORMAT_VERSION: Final = "sr28-1"
+FORMAT_VERSION: Final = "sr28-2"
 GROUPS_FILE: Final = "food_groups.csv"
 FOODS_FILE: Final = "foods.csv"
 PORTIONS_FILE: Final = "portions.csv"

@@ -24,7 +24,12 @@ from pathlib import Path
 from typing import Final
 
 from planner.core.foods import Food, FoodGroup, FoodRef, Portion, nutrient_map
-from planner.core.nutrients import NUTRIENTS, VITAMIN_D_IU_SR_NUMBER, iu_to_ug_vitamin_d
+from planner.core.nutrients import (
+    NUTRIENTS,
+    VITAMIN_D_IU_SR_NUMBER,
+    Nutrient,
+    iu_to_ug_vitamin_d,
+)
 
 SOURCE: Final = "usda-sr28"
 CITATION: Final = (
@@ -33,8 +38,9 @@ CITATION: Final = (
     "Version Current: September 2015."
 )
 
-_KEY_BY_SR_NUMBER: Final = {n.sr_number: n.key for n in NUTRIENTS}
-_WANTED_NUMBERS: Final = frozenset(_KEY_BY_SR_NUMBER) | {VITAMIN_D_IU_SR_NUMBER}
+_WANTED_NUMBERS: Final = frozenset(
+    number for n in NUTRIENTS for number in n.sr_numbers
+) | {VITAMIN_D_IU_SR_NUMBER}
 
 # Field counts from sr28_doc.pdf; a shorter or longer line is a malformed file.
 _FIELDS: Final = {"FOOD_DES": 14, "FD_GROUP": 2, "NUT_DATA": 18, "WEIGHT": 7}
@@ -64,18 +70,20 @@ class SrRelease:
 def find_file(directory: Path, table: str) -> Path:
     """The file of ``table`` in ``directory``, plain or gzip, any case.
 
-    NUT_DATA may also be the subset file ``NUT_DATA.subset.txt`` that holds only the
-    nutrients the planner uses.
+    NUT_DATA is the complete table (``NUT_DATA.txt``, all 150 nutrients) where it is
+    there, else the subset file ``NUT_DATA.subset.txt`` (19 nutrients: the others are
+    then unknown for every food).
     """
     stems = [f"{table}.txt"]
     if table == "NUT_DATA":
         stems.append("NUT_DATA.subset.txt")
-    wanted = {name.lower() for stem in stems for name in (stem, stem + ".gz")}
     if not directory.is_dir():
         raise UsdaFormatError(directory, None, "is not a directory")
-    for path in sorted(directory.iterdir()):
-        if path.name.lower() in wanted and path.is_file():
-            return path
+    files = {path.name.lower(): path for path in sorted(directory.iterdir()) if path.is_file()}
+    for stem in stems:
+        for name in (stem, stem + ".gz"):
+            if name.lower() in files:
+                return files[name.lower()]
     raise UsdaFormatError(directory / f"{table}.txt", None, f"missing from {directory}")
 
 
@@ -247,13 +255,30 @@ def _read_portions(directory: Path, descriptions: Mapping[str, object]
     return portions
 
 
-def _food(ndb: str, group: str, name: str, group_name: str, raw: Mapping[str, float],
-          portions: list[tuple[int, Portion]]) -> Food:
-    nutrients: dict[str, float | None] = {
-        key: raw.get(number) for number, key in _KEY_BY_SR_NUMBER.items()
-    }
+def sr_values(raw: Mapping[str, float]) -> dict[str, float | None]:
+    """Planner nutrients from one food's SR values (nutrient number -> value per 100 g):
+    the first measure of each nutrient the food has, in the nutrient's unit; vitamin D
+    from IU when the µg value is absent. A nutrient with no value stays unknown."""
+    nutrients: dict[str, float | None] = {}
+    for nutrient in NUTRIENTS:
+        value = next((raw[n] for n in nutrient.sr_numbers if n in raw), None)
+        nutrients[nutrient.key] = None if value is None else _unit_value(value, nutrient)
     if nutrients["vitamin_d_ug"] is None and VITAMIN_D_IU_SR_NUMBER in raw:
         nutrients["vitamin_d_ug"] = iu_to_ug_vitamin_d(raw[VITAMIN_D_IU_SR_NUMBER])
+    return nutrients
+
+
+def _unit_value(value: float, nutrient: Nutrient) -> float:
+    """An SR value in the nutrient's unit; a converted one rounded to drop float noise
+    (0.13 mg copper is 130 µg, not 130.00000000000003)."""
+    if nutrient.sr_factor == 1.0:
+        return value
+    return round(value * nutrient.sr_factor, 9)
+
+
+def _food(ndb: str, group: str, name: str, group_name: str, raw: Mapping[str, float],
+          portions: list[tuple[int, Portion]]) -> Food:
+    nutrients = sr_values(raw)
     return Food(
         ref=FoodRef(SOURCE, ndb),
         name=name,

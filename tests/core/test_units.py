@@ -153,7 +153,7 @@ def test_vitamin_d_and_magnesium_units() -> None:
     with pytest.raises(UnitError, match="'IU' is not a unit for magnesium; use mg, g, ug"):
         to_nutrient_unit("magnesium_mg", 100, "IU")
     with pytest.raises(UnitError, match="unknown nutrient"):
-        to_nutrient_unit("vitamin_c_mg", 100, "mg")
+        to_nutrient_unit("lutein_ug", 100, "mg")
 
 
 def test_format_nutrient() -> None:

@@ -26,18 +26,24 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 
 from planner.app import open_database
+from planner.core.foods import FoodRef
+from planner.core.recipes import Ingredient, Recipe
 from planner.db.engine import make_engine, make_session_factory
+from planner.db.foods import FoodRepository
 from planner.db.migrate import (
     HEAD,
     KNOWN_REVISIONS,
     HalfBuiltSchemaError,
     current_revision,
+    downgrade,
     upgrade,
 )
 from planner.db.records import Base
-from planner.services.database import Database, ShippedFoods
+from planner.services.database import DATASET_META_KEY, Database, ShippedFoods
+from planner.services.foods import FoodService
 from planner.services.health import ProblemKind, check_database
 from planner.services.plans import PlanService
+from planner.services.recipes import RecipeService
 
 CHILD = Path(__file__).with_name("migration_child.py")
 FOODS = 8789
@@ -230,21 +236,37 @@ def current_revision_or_none(url: str) -> str | None:
 # -- an upgrade of a database with plans ---------------------------------------------------
 
 
-def _database_at(url: str, revision: str) -> list[str]:
-    """A database at an older ``revision`` with foods and the demo week; its plans' text."""
-    engine = create_engine(url)
-    try:
-        upgrade(engine, ShippedFoods(), target=revision)
-    finally:
-        engine.dispose()
+#: The dataset an older planner loaded, as its meta row says (before the full panel).
+_OLD_DATASET: dict[str, str] = {"0006_full_nutrient_panel": "sr28-1:8789"}
+
+
+def _database_at(url: str, revision: str, *, recipe: Recipe | None = None) -> list[str]:
+    """A database as an older planner left it, at ``revision``, with foods and the demo
+    week; its plans' text. Built at the head with today's code, then taken back down
+    (the migrations' own downgrades), with the dataset mark of the older planner."""
     engine = make_engine(url)
     db = Database(engine, make_session_factory(engine))
     try:
+        upgrade(engine, ShippedFoods())
         plans = PlanService(db)
         plans.ensure_demo(dt.date(2026, 11, 23))
-        return [plans.export_text(summary.id) for summary in plans.list()]
+        texts = [plans.export_text(summary.id) for summary in plans.list()]
+        if recipe is not None:
+            RecipeService(db).create(recipe)
     finally:
         db.close()
+    engine = create_engine(url)
+    try:
+        downgrade(engine, revision)
+        newer = KNOWN_REVISIONS[KNOWN_REVISIONS.index(revision) + 1:]
+        marks = [_OLD_DATASET[step] for step in newer if step in _OLD_DATASET]
+        if marks:
+            with engine.begin() as connection:
+                connection.execute(text("UPDATE meta SET value = :v WHERE key = 'food_dataset'"),
+                                   {"v": marks[0]})
+    finally:
+        engine.dispose()
+    return texts
 
 
 def _plans_text(url: str) -> list[str]:
@@ -309,6 +331,49 @@ def test_an_upgrade_backs_the_old_file_up_first(tmp_path: Path, isolated_paths: 
     # The next start has nothing to upgrade and makes no other backup.
     _plans_text(f"sqlite:///{path}")
     assert len(BackupService(f"sqlite:///{path}").list()) == 1
+
+
+def test_a_database_from_before_the_full_panel_gets_every_nutrient(
+    empty: EmptyDatabases,
+) -> None:
+    """An old database (15 nutrients, dataset sr28-1, a recipe made of its foods) opened by
+    this planner: the shipped foods get the full panel in the upgrade's transaction, the
+    recipe is computed again from them, and the plans are as they were."""
+    url = empty.new()
+    spinach_ref = FoodRef("usda-sr28", "11457")
+    salad = Recipe("Spinach salad", (Ingredient(spinach_ref, 200, "g"),), servings=2)
+    before = _database_at(url, "0005_ids_from_sequences", recipe=salad)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            spinach_c = connection.execute(text(
+                "SELECT COUNT(*) FROM food WHERE source_id = '11457'")).scalar_one()
+            assert spinach_c == 1
+            columns = {row[1] for row in connection.execute(text("PRAGMA table_info(food)"))} \
+                if empty.backend == "sqlite" else None
+    finally:
+        engine.dispose()
+    if columns is not None:
+        assert "vitamin_c_mg" not in columns and "magnesium_mg" in columns
+    db = open_database(url)
+    try:
+        foods = FoodService(db)
+        spinach = foods.get(FoodRef("usda-sr28", "11457"))
+        assert spinach.value("vitamin_c_mg") == 28.1
+        assert spinach.value("folate_dfe_ug") == 194.0
+        assert spinach.value("fluoride_mg") is None  # SR28 has none: unknown, not zero
+        with db.reading() as session:
+            assert FoodRepository(session).meta(DATASET_META_KEY) == "sr28-2:8789"
+        plans = PlanService(db)
+        assert [plans.export_text(summary.id) for summary in plans.list()] == before
+        # The stored recipe's own values (what a plan entry of it counts) have the panel:
+        # 200 g of spinach in 2 servings, 100 g each.
+        (summary,) = [r for r in RecipeService(db).list() if r.name == "Spinach salad"]
+        stored = foods.get(summary.ref)
+        assert stored.value("vitamin_c_mg") == pytest.approx(28.1)
+        assert stored.value("magnesium_mg") == pytest.approx(79.0)
+    finally:
+        db.close()
 
 
 # -- two planners starting at once -----------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from nutrient_coverage import core_unknown
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -83,7 +84,7 @@ def test_the_summary_holds_yield_values_and_coverage(db: Database) -> None:
     assert summary.tags == ("breakfast", "quick")
     # Chia seeds have no vitamin D, vitamin K or sugars value in SR28.
     assert summary.food_count == 3
-    assert dict(summary.unknown) == {"sugars_g": 1, "vitamin_d_ug": 1, "vitamin_k_ug": 1}
+    assert core_unknown(summary.unknown) == {"sugars_g": 1, "vitamin_d_ug": 1, "vitamin_k_ug": 1}
 
 
 def test_update_replaces_ingredients_name_and_values(db: Database) -> None:
