@@ -7,9 +7,9 @@ had a value) so an incomplete total can be shown as such.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from collections.abc import Mapping
 from typing import Final, Literal, overload
 
 #: International units per microgram of vitamin D (D2 or D3).
