@@ -47,7 +47,7 @@ def cache_dir() -> Path:
 
 
 def shipped(name: str) -> Traversable:
-    """A file of the shipped dataset, e.g. ``shipped("dri_targets.csv")``."""
+    """A file of the shipped dataset, e.g. ``shipped("dri_all.csv")``."""
     return resources.files("planner.data").joinpath(name)
 
 

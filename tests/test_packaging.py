@@ -38,8 +38,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_holds_the_data(installed: Path) -> None:
     package = installed / "planner"
     for name in (
-        "data/foods/foods.csv", "data/foods/portions.csv", "data/dri_targets.csv",
-        "data/dri_ear.csv", "data/swap_groups.json", "data/aisles.json", "data/demo_week.json",
+        "data/foods/foods.csv", "data/foods/portions.csv", "data/dri_all.csv",
+        "data/swap_groups.json", "data/aisles.json", "data/demo_week.json",
         "resources/planner.svg", "resources/planner.desktop",
         "db/migrations/env.py", "db/migrations/versions/2026_11_21_0001_food_tables.py",
     ):

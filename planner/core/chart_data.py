@@ -97,7 +97,7 @@ class NutrientWeek:
     recommended_label: str
     ul: float | None
     #: ``supplements`` for magnesium: its UL is compared with supplemental intake only.
-    ul_applies_to: Literal["total", "supplements"]
+    ul_applies_to: str
 
     @property
     def totals(self) -> tuple[float | None, ...]:

@@ -45,8 +45,9 @@ class Nutrient:
     part_of: str | None = None
 
     @property
-    def sr_number(self) -> str:
-        return self.sr_numbers[0]
+    def sr_number(self) -> str | None:
+        """The preferred SR28 number; ``None`` for a nutrient SR28 does not measure."""
+        return self.sr_numbers[0] if self.sr_numbers else None
 
     @property
     def fdc_id(self) -> int:
@@ -119,6 +120,13 @@ NUTRIENTS: Final[tuple[Nutrient, ...]] = (
     _n("folic_acid_ug", "Folic acid", "431", 1186, "vitamins", part_of="folate_dfe_ug"),
     _n("vitamin_b12_ug", "Vitamin B12", "418", 1178, "vitamins"),
     _n("choline_mg", "Choline", "421", 1180, "vitamins"),
+    # DRI nutrients SR28 does not measure: no USDA food has a value (unknown, never zero),
+    # an imported food or a supplement may.
+    _n("biotin_ug", "Biotin", (), 1176, "vitamins"),
+    _n("chromium_ug", "Chromium", (), 1096, "minerals"),
+    _n("iodine_ug", "Iodine", (), 1100, "minerals"),
+    _n("molybdenum_ug", "Molybdenum", (), 1102, "minerals"),
+    _n("chloride_mg", "Chloride", (), 1088, "minerals"),
 )
 
 NUTRIENT_KEYS: Final[tuple[str, ...]] = tuple(n.key for n in NUTRIENTS)
@@ -137,11 +145,12 @@ PANEL: Final[tuple[tuple[NutrientGroup, tuple[str, ...]], ...]] = (
         "vitamin_a_rae_ug", "retinol_ug", "beta_carotene_ug", "vitamin_c_mg", "vitamin_d_ug",
         "vitamin_e_mg", "vitamin_e_added_mg", "vitamin_k_ug", "thiamin_mg", "riboflavin_mg",
         "niacin_mg", "pantothenic_acid_mg", "vitamin_b6_mg", "folate_dfe_ug", "folic_acid_ug",
-        "vitamin_b12_ug", "choline_mg",
+        "vitamin_b12_ug", "biotin_ug", "choline_mg",
     )),
     ("minerals", (
-        "calcium_mg", "copper_ug", "fluoride_mg", "iron_mg", "magnesium_mg", "manganese_mg",
-        "phosphorus_mg", "potassium_mg", "selenium_ug", "sodium_mg", "zinc_mg",
+        "calcium_mg", "chloride_mg", "chromium_ug", "copper_ug", "fluoride_mg", "iodine_ug",
+        "iron_mg", "magnesium_mg", "manganese_mg", "molybdenum_ug", "phosphorus_mg",
+        "potassium_mg", "selenium_ug", "sodium_mg", "zinc_mg",
     )),
     ("energy", (
         "energy_kcal", "protein_g", "carbs_g", "sugars_g", "starch_g", "fiber_g", "water_g",

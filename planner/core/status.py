@@ -2,13 +2,18 @@
 and reports alike.
 
 A UL applies to what its report says it applies to: for magnesium, supplements and
-medicines only (food magnesium is never "too much"). :func:`amount_for_ul` is the one
-place that decides which part of a total is compared with the UL.
+medicines only (food magnesium is never "too much"); for folate, synthetic folic acid;
+for vitamin A, preformed retinol; for niacin and vitamin E, the supplemental forms.
+:func:`amount_for_ul` is the one place that decides which part of a total is compared
+with the UL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
 
 from planner.core.targets import Target
 from planner.core.totals import NutrientTotal
@@ -36,29 +41,57 @@ class Status(StrEnum):
     ABOVE_UL = "above_ul"
 
 
-def amount_for_ul(total: NutrientTotal, target: Target) -> float | None:
+#: The part of an intake a restricted UL counts, in a few words (``UL (folic acid)``).
+_PART_WORDS: Final = MappingProxyType({
+    "folic_acid_ug": "folic acid",
+    "retinol_ug": "preformed vitamin A",
+    "vitamin_e_added_mg": "added vitamin E",
+})
+
+
+def amount_for_ul(total: NutrientTotal, target: Target,
+                  totals: Mapping[str, NutrientTotal] | None = None) -> float | None:
     """The part of ``total`` that the target's UL is about: the supplemental part for a
-    UL that applies to supplements only, else the whole total."""
-    if target.ul_applies_to == "supplements":
+    UL on supplements only (magnesium, niacin), the total of the part it names for one
+    on a part of the intake (folic acid for folate, retinol for vitamin A: looked up in
+    ``totals``, the other totals of the same day; ``None`` without them), else the whole.
+    Food folate, food magnesium, carotenoids never count towards those ULs."""
+    applies = target.ul_applies_to
+    if applies == "total":
+        return total.value
+    if applies == "supplements":
         return total.from_supplements
-    return total.value
+    part = None if totals is None else totals.get(applies)
+    return None if part is None else part.value
 
 
 def ul_basis(target: Target) -> str:
-    """What the UL counts, in words: ``supplements and medicines only`` or ``total intake``."""
-    if target.ul_applies_to == "supplements":
-        return "supplements and medicines only"
-    return "total intake"
+    """What the UL counts, in words: ``total intake``, ``supplements and medicines only``,
+    ``synthetic folic acid from supplements and fortified foods only``."""
+    if target.ul_applies_to == "total":
+        return "total intake"
+    if target.ul_basis != "total":
+        return f"{target.ul_basis} only"
+    return "supplements and medicines only"
 
 
 def ul_short_label(target: Target) -> str:
-    """``UL``, ``CDRR``, or ``UL (suppl.)`` for a UL on supplements only: a mark's label."""
-    return f"{target.ul_kind} (suppl.)" if target.ul_applies_to == "supplements" else target.ul_kind
+    """``UL``, ``CDRR``, ``UL (suppl.)`` for a UL on supplements only, ``UL (folic acid)``
+    for one on a part of the intake: a mark's label."""
+    if target.ul_applies_to == "total":
+        return target.ul_kind
+    if target.ul_applies_to == "supplements":
+        return f"{target.ul_kind} (suppl.)"
+    return f"{target.ul_kind} ({_PART_WORDS.get(target.ul_applies_to, 'part')})"
 
 
 def ul_applies_note(target: Target) -> str:
-    """`` (supplements only)`` after a UL that counts supplements only, else nothing."""
-    return " (supplements only)" if target.ul_applies_to == "supplements" else ""
+    """`` (supplements only)``, `` (folic acid only)`` after a restricted UL, else nothing."""
+    if target.ul_applies_to == "total":
+        return ""
+    if target.ul_applies_to == "supplements":
+        return " (supplements only)"
+    return f" ({_PART_WORDS.get(target.ul_applies_to, 'part of the intake')} only)"
 
 
 def target_parts(target: Target, *, a_day: bool = False) -> list[str]:
@@ -76,12 +109,14 @@ def target_parts(target: Target, *, a_day: bool = False) -> list[str]:
     return parts
 
 
-def nutrient_status(total: NutrientTotal | None, target: Target | None) -> Status:
-    """How ``total`` stands against ``target``; above the UL wins over everything."""
+def nutrient_status(total: NutrientTotal | None, target: Target | None,
+                    totals: Mapping[str, NutrientTotal] | None = None) -> Status:
+    """How ``total`` stands against ``target``; above the UL wins over everything.
+    ``totals`` (the day's others) lets a UL on a part of the intake be judged."""
     if total is None or total.value is None:
         return Status.EMPTY
     if target is not None and target.ul is not None:
-        compared = amount_for_ul(total, target)
+        compared = amount_for_ul(total, target, totals)
         if compared is not None and compared > target.ul:
             return Status.ABOVE_UL
     if target is None or target.recommended is None or target.kind == "default":

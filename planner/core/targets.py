@@ -1,8 +1,9 @@
 """Personal daily targets: DRI values by age, sex and life stage, with user overrides.
 
-The DRI tables (RDA or AI, EAR, UL for magnesium, vitamin D and calcium) arrive as CSV
-text: core does no file I/O, the services layer reads the shipped ``dri_targets.csv`` and
-``dri_ear.csv`` and hands the text to :meth:`DriTables.from_csv`.
+The DRI table (EAR, RDA or AI, UL and what the UL applies to, for every vitamin and
+mineral with a DRI, fibre, linoleic and alpha-linolenic acid and protein) arrives as CSV
+text: core does no file I/O, the services layer reads the shipped ``dri_all.csv`` and
+hands the text to :meth:`DriTables.from_csv`.
 
 Ages are completed years and table ranges are inclusive (31-50 covers a 50-year-old up
 to the 51st birthday); an empty upper bound is open-ended (51+). Pregnancy and lactation
@@ -29,7 +30,11 @@ from planner.core.nutrients import BY_KEY
 Sex = Literal["female", "male"]
 LifeStage = Literal["none", "pregnancy", "lactation"]
 TargetKind = Literal["RDA", "AI", "default", "user"]
-UlAppliesTo = Literal["total", "supplements"]
+#: What a UL is compared with: the whole intake (``total``), the supplements only, or the
+#: part of the intake another nutrient key measures (``folic_acid_ug`` for folate: food
+#: folate never counts; ``retinol_ug`` for vitamin A; ``vitamin_e_added_mg`` for vitamin E)
+#: plus supplements.
+UlAppliesTo = str
 
 SEXES: Final[tuple[Sex, ...]] = ("female", "male")
 LIFE_STAGES: Final[tuple[LifeStage, ...]] = ("none", "pregnancy", "lactation")
@@ -41,10 +46,16 @@ MAX_AGE: Final = int(AGE.maximum)
 #: Ages for which the DRI tables give pregnancy and lactation rows.
 REPRODUCTIVE_AGES: Final = (14, 50)
 
-#: DRI table nutrient names and the nutrient keys they fill.
-DRI_NUTRIENTS: Final = MappingProxyType(
-    {"magnesium": "magnesium_mg", "vitamin_d": "vitamin_d_ug", "calcium": "calcium_mg"}
-)
+#: ``ul_applies_to`` of the DRI table -> what the planner compares with the UL. A UL on a
+#: restricted basis is never compared with a food total.
+UL_BASES: Final = MappingProxyType({
+    "total": "total",
+    "supplements and medicines": "supplements",
+    "supplemental and fortified niacin": "supplements",
+    "synthetic folic acid from supplements and fortified foods": "folic_acid_ug",
+    "supplemental alpha-tocopherol (any form)": "vitamin_e_added_mg",
+    "preformed vitamin A (retinol)": "retinol_ug",
+})
 
 
 class TargetError(ValueError):
@@ -66,6 +77,8 @@ class IntakeRow:
     ul_applies_to: UlAppliesTo
     unit: str
     source: str
+    #: The table's words for what the UL applies to (``supplements and medicines``).
+    ul_basis: str = "total"
 
     def covers(self, age: int) -> bool:
         return self.age_min <= age and (self.age_max is None or age <= self.age_max)
@@ -126,13 +139,13 @@ def _number(
 
 def _common(record: _Record, where: str) -> tuple[str, str, str, float, float | None, str]:
     nutrient = record["nutrient"].strip()
-    if nutrient not in DRI_NUTRIENTS:
+    if nutrient not in BY_KEY:
         raise TargetError(f"{where}: unknown nutrient {nutrient!r}")
     sex = record["sex"].strip()
     if sex not in ("both", *SEXES):
         raise TargetError(f"{where}: unknown sex {sex!r}")
     unit = record["unit"].strip()
-    expected = DRI_NUTRIENTS[nutrient].rsplit("_", 1)[1]
+    expected = nutrient.rsplit("_", 1)[1]
     if unit != expected:
         raise TargetError(f"{where}: {nutrient} must be in {expected}, not {unit!r}")
     age_min = _number(record, "age_min_years", where)
@@ -141,47 +154,38 @@ def _common(record: _Record, where: str) -> tuple[str, str, str, float, float | 
     return nutrient, record["life_stage"].strip(), sex, age_min, age_max, unit
 
 
-def parse_intake_csv(text: str) -> tuple[IntakeRow, ...]:
-    """The rows of ``dri_targets.csv`` (RDA or AI, kind, UL and what the UL applies to)."""
-    required = ("nutrient", "life_stage", "sex", "age_min_years", "age_max_years", "rda_or_ai",
-                "kind", "ul", "ul_applies_to", "unit", "source")
-    rows = []
-    for line_number, record in _csv_records(text, required, "DRI targets table"):
-        where = f"DRI targets table, line {line_number}"
+#: The columns of ``dri_all.csv`` the planner reads.
+DRI_COLUMNS: Final = ("nutrient", "unit", "life_stage", "sex", "age_min_years", "age_max_years",
+                      "ear", "rda_or_ai", "kind", "ul", "ul_applies_to", "source")
+
+
+def parse_dri_csv(text: str) -> tuple[tuple[IntakeRow, ...], tuple[EarRow, ...]]:
+    """The rows of ``dri_all.csv``: the RDA or AI (with its UL and what the UL applies
+    to) of each row, and its EAR where it has one."""
+    intakes: list[IntakeRow] = []
+    ears: list[EarRow] = []
+    for line_number, record in _csv_records(text, DRI_COLUMNS, "DRI table"):
+        where = f"DRI table, line {line_number}"
         nutrient, life_stage, sex, age_min, age_max, unit = _common(record, where)
+        source = record["source"].strip()
         kind = record["kind"].strip()
         if kind not in ("RDA", "AI"):
             raise TargetError(f"{where}: kind must be RDA or AI, not {kind!r}")
-        applies = record["ul_applies_to"].strip()
-        if applies not in ("total", "supplements"):
-            raise TargetError(f"{where}: ul_applies_to must be total or supplements")
         value = _number(record, "rda_or_ai", where)
         assert value is not None
-        rows.append(
-            IntakeRow(
-                nutrient, life_stage, sex, age_min, age_max, value,
-                cast(Literal["RDA", "AI"], kind), _number(record, "ul", where, optional=True),
-                cast(UlAppliesTo, applies), unit, record["source"].strip(),
-            )
-        )
-    return tuple(rows)
-
-
-def parse_ear_csv(text: str) -> tuple[EarRow, ...]:
-    """The rows of ``dri_ear.csv``."""
-    required = ("nutrient", "life_stage", "sex", "age_min_years", "age_max_years", "ear", "unit",
-                "source")
-    rows = []
-    for line_number, record in _csv_records(text, required, "DRI EAR table"):
-        where = f"DRI EAR table, line {line_number}"
-        nutrient, life_stage, sex, age_min, age_max, unit = _common(record, where)
-        ear = _number(record, "ear", where)
-        assert ear is not None
-        rows.append(
-            EarRow(nutrient, life_stage, sex, age_min, age_max, ear, unit,
-                   record["source"].strip())
-        )
-    return tuple(rows)
+        ul = _number(record, "ul", where, optional=True)
+        basis = " ".join(record["ul_applies_to"].split()) or "total"
+        if basis not in UL_BASES:
+            raise TargetError(f"{where}: the UL applies to {basis!r}, which is not one of "
+                              f"{', '.join(sorted(UL_BASES))}")
+        intakes.append(IntakeRow(
+            nutrient, life_stage, sex, age_min, age_max, value,
+            cast(Literal["RDA", "AI"], kind), ul, UL_BASES[basis], unit, source, basis,
+        ))
+        ear = _number(record, "ear", where, optional=True)
+        if ear is not None:
+            ears.append(EarRow(nutrient, life_stage, sex, age_min, age_max, ear, unit, source))
+    return tuple(intakes), tuple(ears)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +196,15 @@ class DriTables:
     ears: tuple[EarRow, ...]
 
     @classmethod
-    def from_csv(cls, targets_csv: str, ear_csv: str) -> DriTables:
-        """Tables from the text of ``dri_targets.csv`` and ``dri_ear.csv``."""
-        return cls(parse_intake_csv(targets_csv), parse_ear_csv(ear_csv))
+    def from_csv(cls, dri_csv: str) -> DriTables:
+        """Tables from the text of ``dri_all.csv``."""
+        return cls(*parse_dri_csv(dri_csv))
+
+    @property
+    def nutrients(self) -> tuple[str, ...]:
+        """The nutrient keys the tables give targets for, in the panel's order."""
+        present = {row.nutrient for row in self.intakes}
+        return tuple(key for key in BY_KEY if key in present)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +225,8 @@ class Target:
     ul_applies_to: UlAppliesTo = "total"
     source: str = ""
     overridden: frozenset[str] = frozenset()
+    #: The DRI table's words for what the UL applies to (``total`` when it is the whole).
+    ul_basis: str = "total"
 
     @property
     def unit(self) -> str:
@@ -265,16 +277,7 @@ _ENERGY_KCAL: Final = ((1, 3, 1200, 1200), (4, 8, 1500, 1500), (9, 13, 1800, 200
                        (14, 18, 2000, 2600), (19, None, 2000, 2500))
 # IOM 2005 EER increments: +340 kcal in the second trimester, +330 kcal early lactation.
 _ENERGY_EXTRA_KCAL: Final = MappingProxyType({"none": 0, "pregnancy": 340, "lactation": 330})
-# Protein RDA in grams, IOM 2005 Macronutrients report (0.8 g/kg for a reference adult);
-# pregnancy and lactation 71 g at any age.
-_PROTEIN_G: Final = ((1, 3, 13, 13), (4, 8, 19, 19), (9, 13, 34, 34), (14, 18, 46, 52),
-                     (19, None, 46, 56))
-_PROTEIN_PREGNANCY_LACTATION_G: Final = 71.0
-# Fibre AI: 14 g per 1000 kcal (IOM 2005), applied to the energy target.
-FIBER_G_PER_1000_KCAL: Final = 14.0
-# Sodium AI and CDRR in mg, NASEM 2019 DRIs for Sodium and Potassium (same in pregnancy).
-_SODIUM_AI_MG: Final = ((1, 3, 800, 800), (4, 8, 1000, 1000), (9, 13, 1200, 1200),
-                        (14, None, 1500, 1500))
+# Sodium CDRR in mg, NASEM 2019 DRIs for Sodium and Potassium (same in pregnancy).
 _SODIUM_CDRR_MG: Final = ((1, 3, 1200, 1200), (4, 8, 1500, 1500), (9, 13, 1800, 1800),
                           (14, None, 2300, 2300))
 
@@ -366,49 +369,41 @@ def targets_for(
         )
         stage = "none"
 
-    by_key: dict[str, Target] = {}
-    for nutrient, key in DRI_NUTRIENTS.items():
-        intake = None if stage == "none" else _pick(tables.intakes, nutrient, age, sex, stage)
-        intake = intake or _pick(tables.intakes, nutrient, age, sex, "general")
-        # The vitamin D EAR is one value for everyone over 1 year: no pregnancy row needed.
-        ear = None if stage == "none" else _pick(tables.ears, nutrient, age, sex, stage)
-        ear = ear or _pick(tables.ears, nutrient, age, sex, "general")
-        if intake is None:
-            notes.append(f"The DRI table has no {nutrient} row for age {age} ({sex}).")
-            continue
-        sources = intake.source if ear is None else f"{intake.source};{ear.source}"
-        by_key[key] = Target(
-            key, intake.rda_or_ai, intake.kind, ear.ear if ear else None, intake.ul,
-            "UL", intake.ul_applies_to, sources,
-        )
-
+    by_key = _table_targets(tables, age, sex, stage, notes)
     energy = _by_age(_ENERGY_KCAL, age, sex) + _ENERGY_EXTRA_KCAL[stage]
     by_key["energy_kcal"] = Target("energy_kcal", energy, "default", source="DGA2020;UK-RI;IOM2005")
-    protein = (_PROTEIN_PREGNANCY_LACTATION_G if stage != "none"
-               else _by_age(_PROTEIN_G, age, sex))
-    by_key["protein_g"] = Target("protein_g", protein, "RDA", source="IOM2005")
-    by_key["sodium_mg"] = Target(
-        "sodium_mg", _by_age(_SODIUM_AI_MG, age, sex), "AI",
-        ul=_by_age(_SODIUM_CDRR_MG, age, sex), ul_kind="CDRR", source="NASEM2019",
-    )
+    sodium = by_key.get("sodium_mg")
+    if sodium is not None:
+        # NASEM 2019 set no sodium UL: the CDRR, above which cutting back lowers the risk of
+        # chronic disease, stands in its place ("reduce if above", not a limit).
+        by_key["sodium_mg"] = replace(sodium, ul=_by_age(_SODIUM_CDRR_MG, age, sex),
+                                      ul_kind="CDRR", ul_basis="total")
 
     by_key = _apply_overrides(by_key, checked)
-    if "fiber_g.recommended" not in _field_overrides(checked):
-        # Fibre follows the energy target, the user's own energy figure included.
-        energy_target = by_key["energy_kcal"].recommended or energy
-        fiber = round(FIBER_G_PER_1000_KCAL * energy_target / 1000.0, 1)
-        previous = by_key.get("fiber_g")
-        by_key["fiber_g"] = Target(
-            "fiber_g", fiber, "AI", ear=previous.ear if previous else None,
-            ul=previous.ul if previous else None, source="IOM2005",
-            overridden=previous.overridden if previous else frozenset(),
-        )
     ordered = {key: by_key[key] for key in BY_KEY if key in by_key}
     return Targets(age, sex, life_stage, MappingProxyType(ordered), checked, tuple(notes))
 
 
-def _field_overrides(overrides: Mapping[str, float]) -> set[str]:
-    return {".".join(parse_override_key(name)) for name in overrides}
+def _table_targets(tables: DriTables, age: int, sex: Sex, stage: str,
+                   notes: list[str]) -> dict[str, Target]:
+    """The RDA or AI, EAR and UL of every nutrient of the tables for this person."""
+    by_key: dict[str, Target] = {}
+    for key in tables.nutrients:
+        intake = None if stage == "none" else _pick(tables.intakes, key, age, sex, stage)
+        intake = intake or _pick(tables.intakes, key, age, sex, "general")
+        # An EAR without a pregnancy row (vitamin D: one value over 1 year) is the general one.
+        ear = None if stage == "none" else _pick(tables.ears, key, age, sex, stage)
+        ear = ear or _pick(tables.ears, key, age, sex, "general")
+        if intake is None:
+            notes.append(f"The DRI table has no {BY_KEY[key].label.lower()} row for age "
+                         f"{age} ({sex}).")
+            continue
+        by_key[key] = Target(
+            key, intake.rda_or_ai, intake.kind, ear.ear if ear else None, intake.ul,
+            "UL", intake.ul_applies_to if intake.ul is not None else "total", intake.source,
+            ul_basis=intake.ul_basis if intake.ul is not None else "total",
+        )
+    return by_key
 
 
 def _apply_overrides(

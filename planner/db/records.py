@@ -97,6 +97,11 @@ class FoodRecord(Base):
     folic_acid_ug: Mapped[float | None] = mapped_column(Float)
     vitamin_b12_ug: Mapped[float | None] = mapped_column(Float)
     choline_mg: Mapped[float | None] = mapped_column(Float)
+    biotin_ug: Mapped[float | None] = mapped_column(Float)
+    chromium_ug: Mapped[float | None] = mapped_column(Float)
+    iodine_ug: Mapped[float | None] = mapped_column(Float)
+    molybdenum_ug: Mapped[float | None] = mapped_column(Float)
+    chloride_mg: Mapped[float | None] = mapped_column(Float)
 
     portions: Mapped[list[PortionRecord]] = relationship(
         back_populates="food", order_by="PortionRecord.seq", cascade="all, delete-orphan"

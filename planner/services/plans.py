@@ -44,9 +44,7 @@ __all__ = [
 @functools.cache
 def dri_tables() -> DriTables:
     """The DRI tables shipped in ``data/`` (read once per process)."""
-    return DriTables.from_csv(
-        paths.read_shipped_text("dri_targets.csv"), paths.read_shipped_text("dri_ear.csv")
-    )
+    return DriTables.from_csv(paths.read_shipped_text("dri_all.csv"))
 
 
 @dataclass(frozen=True, slots=True)

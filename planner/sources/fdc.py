@@ -88,7 +88,8 @@ VITAMIN_D3_ID: Final = 1112
 
 #: Nutrient numbers (SR style) to FDC ids, for entries that carry only a number.
 _ID_BY_NUMBER: Final = {
-    **{n.sr_number: n.fdc_id for n in NUTRIENTS},
+    **{number: ident for n in NUTRIENTS for number, ident in zip(n.sr_numbers, n.fdc_ids,
+                                                                   strict=False)},
     "324": VITAMIN_D_IU_FDC_ID,
     "325": VITAMIN_D2_ID,
     "326": VITAMIN_D3_ID,
@@ -96,10 +97,12 @@ _ID_BY_NUMBER: Final = {
     "957": ENERGY_ATWATER_GENERAL_ID,
     "958": ENERGY_ATWATER_SPECIFIC_ID,
 }
-_WANTED_IDS: Final = frozenset(_ID_BY_NUMBER.values())
-#: Tracked nutrients read straight from their FDC id (energy and vitamin D have rules).
+_WANTED_IDS: Final = frozenset(_ID_BY_NUMBER.values()) | {i for n in NUTRIENTS for i in n.fdc_ids}
+#: Tracked nutrients read straight from their FDC ids, the preferred first (energy and
+#: vitamin D have rules of their own).
 _DIRECT: Final = tuple(
-    (n.key, n.fdc_id, n.unit) for n in NUTRIENTS if n.fdc_id not in (ENERGY_KCAL_ID, VITAMIN_D_ID)
+    (n.key, n.fdc_ids, n.unit) for n in NUTRIENTS
+    if n.fdc_id not in (ENERGY_KCAL_ID, VITAMIN_D_ID)
 )
 #: Grams per unit of the mass units FDC uses (``unitName`` is upper-case in search).
 _GRAMS: Final = {"g": 1.0, "mg": 1e-3, "ug": 1e-6, "µg": 1e-6, "μg": 1e-6, "mcg": 1e-6}
@@ -301,8 +304,8 @@ def nutrient_values(entries: Any, notes: list[str] | None = None) -> dict[str, f
         return values
     values["energy_kcal"] = _energy_kcal(amounts)
     values["vitamin_d_ug"] = _vitamin_d_ug(amounts)
-    for key, ident, unit in _DIRECT:
-        found = amounts.get(ident)
+    for key, idents, unit in _DIRECT:
+        found = next((amounts[ident] for ident in idents if ident in amounts), None)
         if found is None:
             continue
         converted = _in_unit(found[0], found[1], unit)

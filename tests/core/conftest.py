@@ -11,9 +11,7 @@ from planner.paths import read_shipped_text
 @pytest.fixture(scope="session")
 def dri_tables() -> DriTables:
     # The shipped CSVs, read the way the services layer reads them.
-    return DriTables.from_csv(
-        read_shipped_text("dri_targets.csv"), read_shipped_text("dri_ear.csv")
-    )
+    return DriTables.from_csv(read_shipped_text("dri_all.csv"))
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,7 @@ from planner.core.targets import (
     DriTables,
     TargetError,
     Targets,
-    parse_ear_csv,
-    parse_intake_csv,
+    parse_dri_csv,
     targets_for,
 )
 
@@ -27,14 +26,15 @@ def test_woman_45_gets_the_31_50_values(woman_45: Targets) -> None:
 def test_defaults_for_energy_protein_fibre_sodium(woman_45: Targets, dri_tables: DriTables) -> None:
     assert woman_45["energy_kcal"].recommended == 2000
     assert woman_45["protein_g"].recommended == 46
-    assert woman_45["fiber_g"].recommended == 28.0  # 14 g per 1000 kcal
+    # The AI of the table (dri_all.README.md: the table values, not 14 g per 1000 kcal).
+    assert woman_45["fiber_g"].recommended == 25
     sodium = woman_45["sodium_mg"]
     assert (sodium.recommended, sodium.ul, sodium.ul_kind) == (1500, 2300, "CDRR")
     man = targets_for(dri_tables, age=30, sex="male")
     assert man["energy_kcal"].recommended == 2500
-    assert man["fiber_g"].recommended == 35.0
+    assert man["fiber_g"].recommended == 38
     assert man["protein_g"].recommended == 56
-    assert woman_45.get("iron_mg") is None
+    assert woman_45.get("lutein_ug") is None
 
 
 @pytest.mark.parametrize(
@@ -120,14 +120,14 @@ def test_overrides_merge_on_top_and_are_tracked(dri_tables: DriTables) -> None:
     vitd = targets["vitamin_d_ug"]
     assert (vitd.recommended, vitd.ul, vitd.overridden) == (15, 50, frozenset({"ul"}))
     assert targets["iron_mg"].recommended == 18
-    # Fibre follows the user's own energy target.
-    assert targets["fiber_g"].recommended == 21.0
+    # Fibre keeps the table's AI whatever the energy goal is.
+    assert targets["fiber_g"].recommended == 25
     assert not targets["fiber_g"].overridden
     assert targets.overridden_keys == {"magnesium_mg", "vitamin_d_ug", "energy_kcal", "iron_mg"}
     assert targets.overrides["magnesium_mg"] == 400
 
 
-def test_fibre_override_wins_over_the_energy_rule(dri_tables: DriTables) -> None:
+def test_a_fibre_override_wins(dri_tables: DriTables) -> None:
     targets = targets_for(dri_tables, age=45, sex="female",
                           overrides={"energy_kcal": 1500, "fiber_g": 40})
     assert targets["fiber_g"].recommended == 40
@@ -158,19 +158,59 @@ def test_bad_person_or_override_is_a_clear_error(
 def test_percent_of_recommended(woman_45: Targets) -> None:
     assert woman_45.percent_of_recommended("magnesium_mg", 160) == 50.0
     assert woman_45.percent_of_recommended("magnesium_mg", None) is None
-    assert woman_45.percent_of_recommended("iron_mg", 10) is None
+    assert woman_45.percent_of_recommended("iron_mg", 9) == 50.0
+    assert woman_45.percent_of_recommended("lutein_ug", 10) is None
 
 
 def test_parsers_name_the_bad_line() -> None:
-    header = ("nutrient,life_stage,sex,age_min_years,age_max_years,rda_or_ai,kind,ul,"
-              "ul_applies_to,unit,source\n")
-    with pytest.raises(TargetError, match="line 3: magnesium must be in mg"):
-        parse_intake_csv("# comment\n" + header + "magnesium,adult,male,19,30,400,RDA,350,"
-                         "supplements,ug,X\n")
+    header = ("nutrient,unit,life_stage,sex,age_min_years,age_max_years,ear,rda_or_ai,kind,ul,"
+              "ul_applies_to,source\n")
+    with pytest.raises(TargetError, match="line 3: magnesium_mg must be in mg"):
+        parse_dri_csv("# comment\n" + header + "magnesium_mg,ug,male,male,19,30,330,400,RDA,"
+                      "350,supplements and medicines,X\n")
     with pytest.raises(TargetError, match="line 2: rda_or_ai 'x' is not a number"):
-        parse_intake_csv(header + "calcium,adult,both,19,50,x,RDA,2500,total,mg,X\n")
+        parse_dri_csv(header + "calcium_mg,mg,male,male,19,50,800,x,RDA,2500,total,X\n")
     with pytest.raises(TargetError, match="missing columns source"):
-        parse_ear_csv("nutrient,life_stage,sex,age_min_years,age_max_years,ear,unit\n")
+        parse_dri_csv(header.replace(",source", ""))
     with pytest.raises(TargetError, match="unknown nutrient 'iron'"):
-        parse_ear_csv("nutrient,life_stage,sex,age_min_years,age_max_years,ear,unit,source\n"
-                      "iron,adult,both,19,,6,mg,X\n")
+        parse_dri_csv(header + "iron,mg,male,male,19,,6,8,RDA,45,total,X\n")
+    with pytest.raises(TargetError, match="the UL applies to 'food only'"):
+        parse_dri_csv(header + "iron_mg,mg,male,male,19,,6,8,RDA,45,food only,X\n")
+
+
+@pytest.mark.parametrize(
+    ("key", "recommended", "ear", "ul", "applies", "basis"),
+    [
+        ("vitamin_c_mg", 75, 60, 2000, "total", "total"),
+        ("iron_mg", 18, 8.1, 45, "total", "total"),
+        ("folate_dfe_ug", 400, 320, 1000, "folic_acid_ug",
+         "synthetic folic acid from supplements and fortified foods"),
+        ("vitamin_a_rae_ug", 700, 500, 3000, "retinol_ug", "preformed vitamin A (retinol)"),
+        ("magnesium_mg", 320, 265, 350, "supplements", "supplements and medicines"),
+        ("niacin_mg", 14, 11, 35, "supplements", "supplemental and fortified niacin"),
+        ("vitamin_e_mg", 15, 12, 1000, "vitamin_e_added_mg",
+         "supplemental alpha-tocopherol (any form)"),
+        ("zinc_mg", 8, 6.8, 40, "total", "total"),
+        ("copper_ug", 900, 700, 10000, "total", "total"),
+        ("selenium_ug", 55, 45, 400, "total", "total"),
+        ("potassium_mg", 2600, None, None, "total", "total"),
+        ("vitamin_b12_ug", 2.4, 2.0, None, "total", "total"),
+    ],
+)
+def test_a_woman_of_40_has_a_target_for_every_nutrient_with_a_dri(
+    dri_tables: DriTables, key: str, recommended: float, ear: float | None, ul: float | None,
+    applies: str, basis: str,
+) -> None:
+    target = targets_for(dri_tables, age=40, sex="female")[key]
+    assert (target.recommended, target.ear, target.ul) == (recommended, ear, ul)
+    assert (target.ul_applies_to, target.ul_basis) == (applies, basis)
+
+
+def test_every_dri_nutrient_has_targets_and_a_pregnancy_row(dri_tables: DriTables) -> None:
+    woman = targets_for(dri_tables, age=40, sex="female")
+    pregnant = targets_for(dri_tables, age=30, sex="female", life_stage="pregnancy")
+    # 33 DRI nutrients (dri_all.csv) and the default energy goal.
+    assert len(dri_tables.nutrients) == 33 and len(woman.by_key) == 34
+    assert pregnant["folate_dfe_ug"].recommended == 600
+    assert pregnant["iron_mg"].recommended == 27
+    assert pregnant["iodine_ug"].recommended == 220

@@ -70,8 +70,7 @@ def _plan(foods: dict[FoodRef, Food]) -> Plan:
 
 @pytest.mark.benchmark(group="analysis")
 def test_analyse_a_week_of_200_entries(benchmark: BenchmarkFixture) -> None:
-    tables = DriTables.from_csv(read_shipped_text("dri_targets.csv"),
-                                read_shipped_text("dri_ear.csv"))
+    tables = DriTables.from_csv(read_shipped_text("dri_all.csv"))
     targets = targets_for(tables, age=45, sex="female")
     foods = _foods()
     plan = _plan(foods)

@@ -36,8 +36,7 @@ def aisles() -> Aisles:
 
 @pytest.fixture(scope="module")
 def targets() -> Targets:
-    tables = DriTables.from_csv(read_shipped_text("dri_targets.csv"),
-                                read_shipped_text("dri_ear.csv"))
+    tables = DriTables.from_csv(read_shipped_text("dri_all.csv"))
     return targets_for(tables, age=45, sex="female")
 
 

@@ -54,9 +54,7 @@ MAGNESIUM_400_MG = Supplement("Magnesium oxide", "magnesium", 400, "mg", form="o
 
 @pytest.fixture(scope="module")
 def targets() -> Targets:
-    tables = DriTables.from_csv(
-        read_shipped_text("dri_targets.csv"), read_shipped_text("dri_ear.csv")
-    )
+    tables = DriTables.from_csv(read_shipped_text("dri_all.csv"))
     return ANA.targets(tables)
 
 

@@ -37,8 +37,7 @@ def foods() -> Mapping[FoodRef, Food]:
 
 @pytest.fixture(scope="module")
 def tables() -> DriTables:
-    return DriTables.from_csv(read_shipped_text("dri_targets.csv"),
-                              read_shipped_text("dri_ear.csv"))
+    return DriTables.from_csv(read_shipped_text("dri_all.csv"))
 
 
 def _analysis(plan: Plan, foods: Mapping[FoodRef, Food], tables: DriTables) -> Analysis:

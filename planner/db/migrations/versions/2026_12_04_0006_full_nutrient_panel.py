@@ -1,11 +1,13 @@
-"""The full nutrient panel: 33 more nutrient columns on every food.
+"""The full nutrient panel: 38 more nutrient columns on every food.
 
 The vitamins and minerals SR28 measures beyond the first fifteen, the fat classes, the
-omega-3 and omega-6 fatty acids, starch, water, alcohol and caffeine (per 100 g; NULL is
-unknown). Foods stored before keep their values; the new columns of the shipped USDA
-foods are filled by the data load that runs in the same transaction as this migration
-(:class:`planner.services.database.ShippedFoods`, dataset format ``sr28-2``), so an
-interrupted upgrade leaves the old database as it was. The names are written out here:
+omega-3 and omega-6 fatty acids, starch, water, alcohol and caffeine, and the five DRI
+nutrients SR28 does not measure (biotin, chromium, iodine, molybdenum, chloride: for
+imported foods and supplements), per 100 g; NULL is unknown. Foods stored before keep
+their values; the new columns of the shipped USDA foods are filled by the data load that
+runs in the same transaction as this migration (:class:`planner.services.database.
+ShippedFoods`, dataset format ``sr28-2``; stored recipes are computed again from them),
+so an interrupted upgrade leaves the old database as it was. The names are written out here:
 a migration must not change when the nutrient list does.
 
 Revision ID: 0006_full_nutrient_panel
@@ -57,6 +59,11 @@ NEW_COLUMNS = (
     "folic_acid_ug",
     "vitamin_b12_ug",
     "choline_mg",
+    "biotin_ug",
+    "chromium_ug",
+    "iodine_ug",
+    "molybdenum_ug",
+    "chloride_mg",
 )
 
 
