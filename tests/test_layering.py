@@ -132,12 +132,7 @@ ALLOWED: dict[tuple[str, str], tuple[str, str]] = {
     ("planner/selftest.py", "PySide6.QtWidgets"): ("lazy", "the self-test shows the window"),
     ("planner/selftest.py", "planner.ui.shell.launcher"): ("lazy", "the self-test shows it"),
     # PDF needs Qt's text layout; only `--format pdf` loads it.
-    ("planner/cli.py", "planner.ui.common.printing"): ("lazy", "PDF output is laid out by Qt"),
-    # Exception types only (`except sqlite3.Error`, `except SQLAlchemyError` at the
-    # command's top level); planner.db.maintenance re-exports both (SqliteError,
-    # EngineError) for when cli.py drops these imports.
-    ("planner/cli.py", "sqlite3"): ("module", "catches sqlite3.Error"),
-    ("planner/cli.py", "sqlalchemy.exc"): ("module", "catches SQLAlchemyError"),
+    ("planner/cli/documents.py", "planner.ui.common.printing"): ("lazy", "PDF laid out by Qt"),
     # Sessions and engines are handed out by planner.db; these name their types in
     # signatures and fields, never at run time.
     ("planner/services/database.py", "sqlalchemy"): ("typing", "Engine, Connection in fields"),
