@@ -10,9 +10,11 @@ for, so the command line starts fast and runs without a display.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from planner import paths
 
@@ -31,25 +33,84 @@ if TYPE_CHECKING:
     from planner.services.shopping import ShoppingService
     from planner.services.swaps import SwapService
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """Every use case over one open database, with the settings read once."""
+    """Every use case over one open database, with the settings read once.
+
+    :attr:`swaps`, :attr:`shopping`, :attr:`reports` and :attr:`online` are made the
+    first time they are asked for (once, whichever thread asks): the window's first
+    frame needs none of them, and their imports are most of what a start would spend
+    on them (matplotlib alone, for the report's charts, about a third of a second).
+    """
 
     db: Database
     settings: SettingsService
     foods: FoodService
     plans: PlanService
     recipes: RecipeService
-    swaps: SwapService
-    shopping: ShoppingService
-    reports: ReportService
     backups: BackupService
-    online: OnlineService
+    _made: dict[str, object] = field(default_factory=dict, init=False, repr=False,
+                                     compare=False)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict, init=False, repr=False,
+                                              compare=False)
+
+    def _once(self, name: str, make: Callable[[], T]) -> T:
+        made = self._made.get(name)
+        if made is None:
+            # One lock a service: making the report's (matplotlib) on a worker thread
+            # never holds up the GUI thread asking for another.
+            lock = self._locks.setdefault(name, threading.Lock())
+            with lock:
+                made = self._made.get(name)
+                if made is None:
+                    made = self._made[name] = make()
+        return cast(T, made)
+
+    @property
+    def swaps(self) -> SwapService:
+        return self._once("swaps", self._make_swaps)
+
+    @property
+    def shopping(self) -> ShoppingService:
+        return self._once("shopping", self._make_shopping)
+
+    @property
+    def reports(self) -> ReportService:
+        """The weekly report, over the same settings, plans and shopping services."""
+        return self._once("reports", self._make_reports)
+
+    @property
+    def online(self) -> OnlineService:
+        return self._once("online", self._make_online)
+
+    def _make_swaps(self) -> SwapService:
+        from planner.services.swaps import SwapService
+
+        return SwapService(self.db)
+
+    def _make_shopping(self) -> ShoppingService:
+        from planner.services.shopping import ShoppingService
+
+        return ShoppingService(self.db, self.settings)
+
+    def _make_reports(self) -> ReportService:
+        from planner.services.reports import ReportService
+
+        return ReportService(self.db, self.settings, plans=self.plans, shopping=self.shopping)
+
+    def _make_online(self) -> OnlineService:
+        from planner.services.online import OnlineService
+
+        return OnlineService(self.db)
 
     def close(self) -> None:
         """Close the online clients and the database (nothing runs on them any more)."""
-        self.online.close()
+        online = self._made.get("online")
+        if online is not None:
+            cast("OnlineService", online).close()
         self.db.close()
 
 
@@ -57,28 +118,18 @@ def build_services(db: Database, settings: SettingsService | None = None) -> Ser
     """The services over an open ``db`` (tests build them over a copy of the database)."""
     from planner.services.backups import BackupService
     from planner.services.foods import FoodService
-    from planner.services.online import OnlineService
     from planner.services.plans import PlanService
     from planner.services.recipes import RecipeService
-    from planner.services.reports import ReportService
     from planner.services.settings import SettingsService
-    from planner.services.shopping import ShoppingService
-    from planner.services.swaps import SwapService
 
     settings = settings or SettingsService()
-    plans = PlanService(db, settings)
-    shopping = ShoppingService(db, settings)
     return Services(
         db=db,
         settings=settings,
         foods=FoodService(db),
-        plans=plans,
+        plans=PlanService(db, settings),
         recipes=RecipeService(db),
-        swaps=SwapService(db),
-        shopping=shopping,
-        reports=ReportService(db, settings, plans=plans, shopping=shopping),
         backups=BackupService(db),
-        online=OnlineService(db),
     )
 
 

@@ -1,7 +1,8 @@
-"""Speed goals of the window (issue 4).
+"""Speed of the window (issues 4 and 14); figures to read, not asserted against the goals.
 
-- From launch to the main window shown with the full database, warm start: < 1.5 s.
-- Adding an entry, to totals, week grid and banner updated: < 50 ms.
+- From launch to the main window shown with the full database, warm start: goal < 0.8 s
+  (the first frame's views only; the other tabs are built after it is painted).
+- Adding an entry, to totals, week grid and banner updated: goal < 50 ms.
 """
 
 from __future__ import annotations
@@ -9,19 +10,22 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_benchmark.fixture import BenchmarkFixture
+from pytestqt.qtbot import QtBot
 
 from planner.ui.shell.main_window import MainWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))
-from windows import launched  # noqa: E402
+from windows import launched
 
 SCRIPT = Path(__file__).resolve().parent / "window_start.py"
 
 
-def test_warm_start(benchmark, db_path: Path) -> None:
+def test_warm_start(benchmark: BenchmarkFixture, db_path: Path) -> None:
     def launch() -> float:
         started = time.perf_counter()
         result = subprocess.run(
@@ -30,19 +34,28 @@ def test_warm_start(benchmark, db_path: Path) -> None:
         assert float(result.stdout.strip()) > 0
         return time.perf_counter() - started
 
-    seconds = benchmark.pedantic(launch, rounds=3, iterations=1)
+    # The first launch over the copied database makes the demo week and the day's
+    # backup: a warm-up round, so that every measured one is a warm start.
+    seconds = benchmark.pedantic(  # type: ignore[no-untyped-call]
+        launch, rounds=5, iterations=1, warmup_rounds=1
+    )
     assert seconds > 0
 
 
 @pytest.fixture
-def window(qtbot, db_path) -> MainWindow:
+def window(qtbot: QtBot, db_path: Path) -> Iterator[MainWindow]:
     with launched(qtbot) as main:
-        # Steady state: the swap index is built in the background right after start.
+        # Steady state: every tab built, as soon after the first frame, and the swap
+        # index built in the background.
+        main.finish_start()
         main.tasks.wait()
         yield main
 
 
-def test_add_entry_updates_everything(benchmark, qtbot, window) -> None:
+def test_add_entry_updates_everything(
+    benchmark: BenchmarkFixture, qtbot: QtBot, window: MainWindow
+) -> None:
+    assert window.day_view is not None and window.document is not None
     spinach = window.foods.get("usda:11457")
     week_model = window.week_view.model
 

@@ -5,14 +5,18 @@ with the window.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
+from sqlalchemy.pool import QueuePool
 
 from planner.services.database import Database
 from planner.ui.shell.launcher import Launcher
@@ -65,7 +69,7 @@ class _ShowSpy(QObject):
         self.launcher = launcher
         self.shown: list[tuple[str, bool]] = []
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Show and isinstance(watched, QProgressDialog):
             self.shown.append((watched.labelText(), self.launcher.window is None))
         return False
@@ -97,6 +101,7 @@ def test_first_start_shows_progress_and_finishes(
 
 def test_closing_the_window_closes_the_database(qtbot: QtBot, window: MainWindow) -> None:
     pool = window.db.engine.pool
+    assert isinstance(pool, QueuePool)  # SQLite files are pooled
     # The count for the status bar returned its connection to the pool.
     assert pool.checkedin() >= 1
     assert window.close()
@@ -134,7 +139,8 @@ def test_help_menu_opens_the_about_box(window: MainWindow) -> None:
     about = next(
         action
         for menu_action in window.menuBar().actions()
-        for action in menu_action.menu().actions()
+        if isinstance(menu := menu_action.menu(), QMenu)
+        for action in menu.actions()
         if action.text() == "&About planner"
     )
     shown = _close_message_boxes(window)
@@ -157,3 +163,40 @@ def test_database_from_a_newer_planner_is_reported(
     qtbot.waitUntil(lambda: launcher.problem_choice is not None, timeout=5_000)
     assert launcher.window is None
     assert launcher.services is None
+
+
+#: Not needed for the first frame: imported once it is painted, or when first used.
+_LATER = (
+    "matplotlib", "planner.reports.charts", "planner.services.reports",
+    "planner.services.online", "planner.services.swaps", "planner.services.shopping",
+    "planner.ui.plan.week_view", "planner.ui.shopping.shopping_view",
+    "planner.ui.recipes.recipe_editor", "planner.ui.foods.online_panel",
+    "planner.ui.common.printing",
+)
+_FIRST_FRAME = """
+import os, sys
+from PySide6.QtWidgets import QApplication
+from planner.ui.shell.launcher import Launcher
+
+app = QApplication(sys.argv)
+launcher = Launcher()
+
+def ready(_window):
+    app.processEvents()
+    print(" ".join(sorted(sys.modules)), flush=True)
+    os._exit(0)
+
+launcher.window_ready.connect(ready)
+launcher.start()
+app.exec()
+"""
+
+
+def test_the_first_frame_imports_only_what_it_shows(db_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _FIRST_FRAME], capture_output=True, text=True, timeout=60,
+        check=True, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    loaded = set(result.stdout.split())
+    assert "planner.ui.plan.day_view" in loaded
+    assert [name for name in _LATER if name in loaded] == []

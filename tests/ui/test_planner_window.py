@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-from windows import launched
+from pytestqt.qtbot import QtBot
+from windows import launch, launched
 
+from planner.core.weeks import week_start
+from planner.ui.shell.launcher import Launcher
 from planner.ui.shell.main_window import MainWindow
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_week.json"
 
 
 @pytest.fixture
-def window(qtbot, db_path) -> MainWindow:
+def window(qtbot: QtBot, db_path: Path) -> Iterator[MainWindow]:
     """The window over a loaded database (no reload), showing the demo week."""
     with launched(qtbot) as main:
         yield main
@@ -39,11 +43,15 @@ def answer_next_dialog(texts: list[str]) -> None:
 
 
 def magnesium_total(window: MainWindow) -> float:
+    assert window.day_view is not None and window.document is not None
     when = window.day_view.when
-    return window.document.analysis.day(when).totals["magnesium_mg"].value
+    value = window.document.analysis.day(when).totals["magnesium_mg"].value
+    assert value is not None
+    return value
 
 
-def test_first_view_is_the_demo_week_with_its_warning(window) -> None:
+def test_first_view_is_the_demo_week_with_its_warning(window: MainWindow) -> None:
+    assert window.day_view is not None and window.document is not None
     today = dt.date.today()
     assert window.windowTitle() == "Demo week — planner"
     assert window.day_view.when == today
@@ -52,10 +60,11 @@ def test_first_view_is_the_demo_week_with_its_warning(window) -> None:
     assert window.tabs.tabText(0) == "Day" and window.tabs.tabText(1) == "Week"
 
 
-def test_search_add_edit_undo_redo(qtbot, window) -> None:
+def test_search_add_edit_undo_redo(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.day_view is not None and window.document is not None
     before = magnesium_total(window)
     panel = window.search_panel
-    qtbot.keyClicks(panel.search_edit, "pumpkin seeds dried")
+    qtbot.keyClicks(panel.search_edit, "pumpkin seeds dried")  # type: ignore[no-untyped-call]
     panel.search_now()
     hit = panel.model.hit(0)
     assert hit.ref.source_id == "12014"  # Seeds, pumpkin and squash seed kernels, dried
@@ -81,7 +90,8 @@ def test_search_add_edit_undo_redo(qtbot, window) -> None:
     assert magnesium_total(window) == pytest.approx(before + 592 * 1.29)
 
 
-def test_edit_is_saved_at_once(qtbot, window) -> None:
+def test_edit_is_saved_at_once(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.day_view is not None and window.document is not None
     when = window.day_view.when
     window.add_food(window.foods.get("usda:11457"))
     # A new service over the same file sees the edit: it was committed.
@@ -96,7 +106,8 @@ def test_edit_is_saved_at_once(qtbot, window) -> None:
     assert stored.day(when).meals[0].entries[-1].food.source_id == "11457"
 
 
-def test_copy_day_and_switch_weeks(qtbot, window) -> None:
+def test_copy_day_and_switch_weeks(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.day_view is not None and window.document is not None
     monday = window.week_view.start
     tuesday = monday + dt.timedelta(days=1)
     window.document.copy_day(monday, [tuesday])
@@ -111,7 +122,8 @@ def test_copy_day_and_switch_weeks(qtbot, window) -> None:
     assert window.document.day(window.day_view.when).is_empty
 
 
-def test_profile_change_moves_the_thresholds(window) -> None:
+def test_profile_change_moves_the_thresholds(window: MainWindow) -> None:
+    assert window.document is not None
     from dataclasses import replace
 
     profile = window.document.plan.profile
@@ -120,7 +132,8 @@ def test_profile_change_moves_the_thresholds(window) -> None:
     assert window.totals_panel.isVisible()
 
 
-def test_import_export_round_trip(qtbot, window, tmp_path) -> None:
+def test_import_export_round_trip(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    assert window.document is not None
     out = tmp_path / "week.json"
     assert window.export_plan(str(out))
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -130,7 +143,9 @@ def test_import_export_round_trip(qtbot, window, tmp_path) -> None:
     assert window.document.plan.days[0].date == dt.date(2026, 11, 23)
 
 
-def test_export_never_replaces_the_database(qtbot, window, isolated_paths) -> None:
+def test_export_never_replaces_the_database(
+    qtbot: QtBot, window: MainWindow, isolated_paths: Path
+) -> None:
     live = isolated_paths / "planner.sqlite3"
     size = live.stat().st_size
     texts: list[str] = []
@@ -141,7 +156,9 @@ def test_export_never_replaces_the_database(qtbot, window, isolated_paths) -> No
     assert len(window.plans.list()) == 1
 
 
-def test_broken_plan_file_gives_a_message_and_changes_nothing(qtbot, window, tmp_path) -> None:
+def test_broken_plan_file_gives_a_message_and_changes_nothing(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
     broken = tmp_path / "broken.json"
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     data["days"][1]["meals"][0]["entries"][0]["amount"] = -2
@@ -154,14 +171,14 @@ def test_broken_plan_file_gives_a_message_and_changes_nothing(qtbot, window, tmp
     assert len(window.plans.list()) == 1
 
 
-def test_about_box_says_not_medical_advice(window) -> None:
+def test_about_box_says_not_medical_advice(window: MainWindow) -> None:
     from planner.ui.shell.main_window import ABOUT_TEXT
 
     assert "Not medical advice" in ABOUT_TEXT
     assert "Standard Reference, Release 28" in ABOUT_TEXT
 
 
-def test_screenshots(qtbot, window, tmp_path) -> None:
+def test_screenshots(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     window.search_panel.search_edit.setText("spinach raw")
     window.search_panel.search_now()
     assert window.grab().save(str(tmp_path / "window_day.png"))
@@ -171,7 +188,8 @@ def test_screenshots(qtbot, window, tmp_path) -> None:
     assert window.isVisible() and window.windowState() != Qt.WindowState.WindowMinimized
 
 
-def test_dropping_a_food_on_a_meal_adds_it_there(qtbot, window) -> None:
+def test_dropping_a_food_on_a_meal_adds_it_there(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.day_view is not None and window.document is not None
     from PySide6.QtCore import QMimeData
 
     from planner.ui.plan.day_view import FOOD_MIME
@@ -187,7 +205,8 @@ def test_dropping_a_food_on_a_meal_adds_it_there(qtbot, window) -> None:
     assert (dinner_entries[-1].food.source_id, dinner_entries[-1].unit) == ("11457", "cup")
 
 
-def test_charts_tab_is_built_when_shown_and_follows_edits(qtbot, window) -> None:
+def test_charts_tab_is_built_when_shown_and_follows_edits(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.day_view is not None and window.document is not None
     assert window.charts_view is None  # matplotlib is not loaded at start
     window.tabs.setCurrentIndex(window.CHARTS_TAB)
     assert window.charts_view is not None
@@ -200,7 +219,9 @@ def test_charts_tab_is_built_when_shown_and_follows_edits(qtbot, window) -> None
     assert totals[when] == pytest.approx(magnesium)
 
 
-def test_weekly_report_is_made_off_the_gui_thread_and_previewed(qtbot, window) -> None:
+def test_weekly_report_is_made_off_the_gui_thread_and_previewed(
+    qtbot: QtBot, window: MainWindow
+) -> None:
     from PySide6.QtWidgets import QApplication
 
     def close_preview() -> None:
@@ -220,10 +241,47 @@ def test_weekly_report_is_made_off_the_gui_thread_and_previewed(qtbot, window) -
     assert report.images["chart-week.png"].startswith(b"\x89PNG")
 
 
-def test_a_broken_settings_file_is_reported_not_fatal(qtbot, db_path, isolated_paths) -> None:
+def test_a_broken_settings_file_is_reported_not_fatal(
+    qtbot: QtBot, db_path: Path, isolated_paths: Path
+) -> None:
     from planner.settings import settings_path
 
     settings_path().write_text('{"ca_mg_ratio_max": "high"}', encoding="utf-8")
     with launched(qtbot) as main:
         assert "ca_mg_ratio_max must be a number" in main.statusBar().currentMessage()
+        assert main.document is not None
         assert main.document.plans.settings.rules.ca_mg_ratio_max == 2.6
+
+
+def _tab_kinds(window: MainWindow) -> list[str]:
+    return [type(window.tabs.widget(i)).__name__ for i in range(window.tabs.count())]
+
+
+def test_the_other_tabs_are_built_after_the_first_frame(qtbot: QtBot, db_path: Path) -> None:
+    launcher = Launcher()
+    at_start: list[list[str]] = []
+    launcher.window_ready.connect(lambda shown: at_start.append(_tab_kinds(shown)))
+    window = launch(qtbot, launcher)
+    try:
+        # Shown with the Day tab only; the others wait for the first frame to be painted.
+        assert at_start == [["DayView", "QLabel", "QLabel", "QLabel", "QLabel"]]
+        built = ["DayView", "WeekView", "QLabel", "ShoppingView", "RecipesView"]
+        qtbot.waitUntil(lambda: _tab_kinds(window) == built, timeout=10_000)
+        qtbot.waitUntil(lambda: type(window.food_tabs.widget(1)).__name__ == "OnlinePanel")
+        assert window.charts_view is None  # only when shown
+        assert window.tabs.tabText(3) == "Shopping" and window.tabs.currentIndex() == 0
+    finally:
+        window.close()
+
+
+def test_a_tab_built_late_shows_the_week_of_the_day_shown(qtbot: QtBot, window: MainWindow) -> None:
+    assert window.day_view is not None
+    later = window.day_view.when + dt.timedelta(days=15)
+    window.day_view.set_date(later)
+    window.tabs.setCurrentIndex(3)
+    assert window.tabs.currentWidget() is window.shopping_view
+    assert window.week_view.start == week_start(later)
+    assert (window.shopping_view.start, window.shopping_view.end) == (
+        week_start(later), week_start(later) + dt.timedelta(days=6))
+    window.week_view.next_button.click()
+    assert window.shopping_view.start == week_start(later) + dt.timedelta(days=7)

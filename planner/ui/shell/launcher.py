@@ -3,7 +3,8 @@ offered a way out, and a backup put back.
 
 :class:`Launcher` runs :func:`planner.app.open_workspace` on a worker thread behind a
 progress dialog (the first start loads the food database), then builds the window
-fully formed from the services (:class:`~planner.ui.shell.main_window.MainWindow`). When
+from the services (:class:`~planner.ui.shell.main_window.MainWindow`: what its first
+frame shows at once, the other tabs right after that frame is painted). When
 the database cannot be used it says why and offers what makes sense (restore a
 backup, start fresh with the old file kept aside, try again, quit). It owns the
 services: they are closed with the window, or when a backup is to be put back.

@@ -3,17 +3,25 @@
 On start the database is opened on a worker thread (the first time it also loads the
 USDA dataset and creates the demo week) behind a progress dialog, so the window never
 freezes. Everything after that goes through :class:`~planner.ui.common.document.PlanDocument`.
+
+The window is built for its first frame: the food search, the Day tab, the totals and
+the banner. The other tabs (Week, Charts, Shopping, Recipes) and the Online search are
+placeholders until they are first shown or asked for, and once the first frame is
+painted the window builds them one by one (not the charts), then sorts the foods into
+swap groups and loads matplotlib off the GUI thread, for the first swaps, chart and
+report.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent, QUndoGroup
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -37,14 +45,40 @@ from planner.core.portions import default_amount
 from planner.core.references import DISCLAIMER
 from planner.core.weeks import week_days, week_end, week_start
 from planner.services.backups import BackupError
-from planner.services.outputs import write_output
-from planner.services.plans import dri_tables
 from planner.ui.common.document import PlanDocument
 from planner.ui.common.tasks import TaskRunner
 from planner.ui.plan.day_view import DayView
-from planner.ui.plan.week_view import CopyDaysDialog, WeekView
-from planner.ui.recipes.recipe_editor import RecipesView
-from planner.ui.shopping.shopping_view import ShoppingView
+
+if TYPE_CHECKING:
+    from planner.services.online import OnlineService
+    from planner.services.shopping import ShoppingService
+    from planner.services.swaps import SwapService
+    from planner.ui.foods.online_panel import OnlinePanel
+    from planner.ui.plan.week_view import WeekView
+    from planner.ui.recipes.recipe_editor import RecipesView
+    from planner.ui.shopping.shopping_view import ShoppingView
+
+#: The plan's tabs, in order; all but the Day tab are built when first needed.
+DAY_TAB, WEEK_TAB, CHARTS_TAB, SHOPPING_TAB, RECIPES_TAB = range(5)
+TAB_LABELS: Final = ("Day", "Week", "Charts", "Shopping", "Recipes")
+#: The Online tab of the food search.
+ONLINE_TAB: Final = 1
+#: matplotlib is imported by one thread at a time (the Charts tab on the GUI thread, the
+#: report and the warm-up on workers): two importing it at once could deadlock.
+_MATPLOTLIB = threading.Lock()
+
+
+def _placeholder(what: str) -> QWidget:
+    """What a tab shows until its view is built (for a moment, if ever)."""
+    label = QLabel(f"Loading {what.lower()}…")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def _warm_charts() -> None:
+    """Import the chart drawing (matplotlib) on a worker thread."""
+    with _MATPLOTLIB:
+        import planner.reports.charts  # noqa: F401
 
 ABOUT_TEXT = f"""<h3>planner</h3>
 <p>Plan a week of meals and see magnesium and vitamin D against your own targets.
@@ -83,16 +117,20 @@ class MainWindow(QMainWindow):
         self.db = services.db
         self.foods = services.foods
         self.plans = services.plans
-        self.swaps = services.swaps
-        self.shopping = services.shopping
-        self.online = services.online
         self.tasks = tasks
         self.tasks.failed.connect(self._background_failed)
         self.document: PlanDocument | None = None
         self.day_view: DayView | None = None
-        self.week_view: WeekView | None = None
-        #: Built the first time the Charts tab is shown: importing matplotlib costs 0.8 s.
+        # Built when first shown or asked for (see the properties of the same name).
+        self._week_view: WeekView | None = None
+        self._shopping_view: ShoppingView | None = None
+        self._recipes_view: RecipesView | None = None
+        self._online_panel: OnlinePanel | None = None
+        #: Built the first time the Charts tab is shown: importing matplotlib costs 0.4 s.
         self.charts_view: Any = None
+        #: What is left to build once the first frame is painted, one step a turn.
+        self._after_start: list[Callable[[], object]] | None = None
+        self._started = False
         #: The dialog shown last (tests drive it through this).
         self.last_dialog: QDialog | QMessageBox | None = None
         #: The last weekly report made (tests read it).
@@ -149,8 +187,6 @@ class MainWindow(QMainWindow):
         )
         self.day_tab_action = self._action("&Day", lambda: self._show_tab(0), "Ctrl+1")
         self.week_tab_action = self._action("&Week", lambda: self._show_tab(1), "Ctrl+2")
-        #: Per open plan; built in open_plan.
-        self.shopping_view: ShoppingView
         self.charts_tab_action = self._action("&Charts", lambda: self._show_tab(2), "Ctrl+3")
         self.shopping_tab_action = self._action(
             "S&hopping list", lambda: self._show_tab(3), "Ctrl+4"
@@ -270,9 +306,6 @@ class MainWindow(QMainWindow):
     # -- start-up --------------------------------------------------------------------
 
     def _open_first_plan(self, first_plan: int, note: str | None) -> None:
-        # Sort the foods into swap groups now, off the GUI thread, so the first
-        # "Magnesium swaps" answers at once (a failure is shown in the status line).
-        self.tasks.start(self.swaps.index, lambda _index: None)
         last = self.settings.value("plan/last")
         known = {p.id for p in self.plans.list()}
         plan_id = int(last) if last is not None and str(last).isdigit() else first_plan
@@ -287,6 +320,35 @@ class MainWindow(QMainWindow):
         supported = self.services.backups.supported
         self.backup_action.setEnabled(supported)
         self.restore_action.setEnabled(supported)
+        self._after_start = [
+            lambda: self.week_view,
+            lambda: self.shopping_view,
+            lambda: self.recipes_view,
+            lambda: self.online_panel,
+            # Sort the foods into swap groups, off the GUI thread, so the first
+            # "Magnesium swaps" answers at once (a failure is shown in the status line).
+            lambda: self.tasks.start(self.swaps.index, lambda _index: None),
+            # And load matplotlib, for the first chart and report.
+            lambda: self.tasks.start(_warm_charts, lambda _none: None),
+        ]
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._after_start is not None and not self._started:
+            # The first frame is on screen: build the rest, a step each turn of the
+            # event loop (a timer of 0 set before it was painted would delay it).
+            self._started = True
+            QTimer.singleShot(0, self, self._next_start_step)
+
+    def _next_start_step(self) -> None:
+        if self._after_start:
+            self._after_start.pop(0)()
+            QTimer.singleShot(0, self, self._next_start_step)
+
+    def finish_start(self) -> None:
+        """Build at once what the window builds after its first frame (for tests)."""
+        while self._after_start:
+            self._after_start.pop(0)()
 
     def _background_failed(self, message: str) -> None:
         self._show_message(f"Something running in the background failed: {message}")
@@ -309,19 +371,18 @@ class MainWindow(QMainWindow):
             self.restore_requested.emit(chosen)
 
     def _build_workspace(self) -> None:
-        from planner.ui.foods.online_panel import OnlinePanel
         from planner.ui.foods.search_panel import FoodSearchPanel
         from planner.ui.plan.totals_panel import TotalsPanel
         from planner.ui.plan.warnings import WarningsBanner
 
         self.search_panel = FoodSearchPanel(self.foods)
         self.search_panel.food_chosen.connect(self.add_food)
-        self.online_panel = OnlinePanel(self.online, self.tasks)
-        self.online_panel.message.connect(self._show_message)
-        self.online_panel.food_imported.connect(self._on_food_imported)
         self.food_tabs = QTabWidget()
         self.food_tabs.addTab(self.search_panel, "Database")
-        self.food_tabs.addTab(self.online_panel, "Online")
+        self.food_tabs.addTab(_placeholder("Online search"), "Online")
+        self.food_tabs.currentChanged.connect(
+            lambda index: self.online_panel if index == ONLINE_TAB else None
+        )
         self.totals_panel = TotalsPanel()
         self.banner = WarningsBanner()
         self.banner.finding_activated.connect(self._explain_finding)
@@ -363,40 +424,23 @@ class MainWindow(QMainWindow):
         self.document = document
         when = shown or self._initial_date(saved.plan)
         self.day_view = DayView(document, when)
-        self.week_view = WeekView(document, when)
         self.day_view.date_changed.connect(self._on_day_changed)
         self.day_view.copy_requested.connect(self.copy_to_days)
         self.day_view.message.connect(self._show_message)
         self.day_view.model.food_dropped.connect(self._add_dropped_food)
         self.day_view.swaps_requested.connect(self.show_swaps)
-        self.week_view.day_activated.connect(self._open_day)
-        self.week_view.copy_requested.connect(self.copy_to_days)
-        self.week_view.week_changed.connect(lambda _start: self._refresh())
         index = self.tabs.currentIndex()
+        self._week_view = self._shopping_view = self._recipes_view = None
+        self.charts_view = None
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
             if widget is not None:
                 widget.deleteLater()
-        self.tabs.addTab(self.day_view, "Day")
-        self.tabs.addTab(self.week_view, "Week")
-        self.charts_view = None
-        self.tabs.addTab(QLabel("Loading charts…"), "Charts")
-        self.shopping_view = ShoppingView(document, self.shopping)
-        monday = self.week_view.start
-        self.shopping_view.set_range(monday, week_end(monday))
-        self.week_view.week_changed.connect(
-            lambda start: self.shopping_view.set_range(start, week_end(start))
-        )
-        self.shopping_view.message.connect(self._show_message)
-        self.shopping_view.failed.connect(
-            lambda message: QMessageBox.warning(self, "planner", message)
-        )
-        self.tabs.addTab(self.shopping_view, "Shopping")
-        self.recipes_view = RecipesView(document, self.services.recipes)
-        self.recipes_view.message.connect(self._show_message)
-        self.recipes_view.swaps_requested.connect(self._swaps_for_ingredient)
-        self.tabs.addTab(self.recipes_view, "Recipes")
+        self.tabs.addTab(self.day_view, TAB_LABELS[DAY_TAB])
+        for label in TAB_LABELS[WEEK_TAB:]:
+            self.tabs.addTab(_placeholder(label), label)
+        # Showing a tab builds it (_on_tab_changed).
         self.tabs.setCurrentIndex(max(index, 0))
         document.changed.connect(self._refresh)
         document.failed.connect(lambda message: QMessageBox.warning(self, "planner", message))
@@ -404,6 +448,100 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(document.undo_stack)
         self.settings.setValue("plan/last", plan_id)
         self._refresh()
+
+    # -- the tabs built when first needed ---------------------------------------------
+
+    def _place_tab(self, index: int, view: QWidget) -> None:
+        """Put ``view`` in the place of the placeholder of tab ``index``; the tab shown
+        stays shown."""
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, view, TAB_LABELS[index])
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+
+    def _plan_document(self) -> PlanDocument:
+        assert self.document is not None, "no plan is open yet"
+        return self.document
+
+    @property
+    def week_view(self) -> WeekView:
+        """The Week tab (built the first time it is shown or asked for)."""
+        if self._week_view is None:
+            from planner.ui.plan.week_view import WeekView
+
+            view = WeekView(self._plan_document(), self._shown_date())
+            view.day_activated.connect(self._open_day)
+            view.copy_requested.connect(self.copy_to_days)
+            view.week_changed.connect(self._on_week_changed)
+            self._week_view = view
+            self._place_tab(WEEK_TAB, view)
+        return self._week_view
+
+    @property
+    def shopping_view(self) -> ShoppingView:
+        """The Shopping tab, over the week the Week tab shows."""
+        if self._shopping_view is None:
+            from planner.ui.shopping.shopping_view import ShoppingView
+
+            monday = self.week_view.start
+            view = ShoppingView(self._plan_document(), self.shopping)
+            view.set_range(monday, week_end(monday))
+            view.message.connect(self._show_message)
+            view.failed.connect(lambda message: QMessageBox.warning(self, "planner", message))
+            self._shopping_view = view
+            self._place_tab(SHOPPING_TAB, view)
+        return self._shopping_view
+
+    @property
+    def recipes_view(self) -> RecipesView:
+        """The Recipes tab."""
+        if self._recipes_view is None:
+            from planner.ui.recipes.recipe_editor import RecipesView
+
+            view = RecipesView(self._plan_document(), self.services.recipes)
+            view.message.connect(self._show_message)
+            view.swaps_requested.connect(self._swaps_for_ingredient)
+            self._recipes_view = view
+            self._place_tab(RECIPES_TAB, view)
+        return self._recipes_view
+
+    @property
+    def online_panel(self) -> OnlinePanel:
+        """The Online tab of the food search (FoodData Central, Open Food Facts)."""
+        if self._online_panel is None:
+            from planner.ui.foods.online_panel import OnlinePanel
+
+            panel = OnlinePanel(self.online, self.tasks)
+            panel.message.connect(self._show_message)
+            panel.food_imported.connect(self._on_food_imported)
+            self._online_panel = panel
+            current = self.food_tabs.currentIndex()
+            placeholder = self.food_tabs.widget(ONLINE_TAB)
+            self.food_tabs.blockSignals(True)
+            self.food_tabs.removeTab(ONLINE_TAB)
+            self.food_tabs.insertTab(ONLINE_TAB, panel, "Online")
+            self.food_tabs.setCurrentIndex(current)
+            self.food_tabs.blockSignals(False)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        return self._online_panel
+
+    @property
+    def swaps(self) -> SwapService:
+        return self.services.swaps
+
+    @property
+    def shopping(self) -> ShoppingService:
+        return self.services.shopping
+
+    @property
+    def online(self) -> OnlineService:
+        return self.services.online
 
     @staticmethod
     def _initial_date(plan: Plan) -> dt.date:
@@ -433,31 +571,46 @@ class MainWindow(QMainWindow):
             self.charts_view.set_analysis(analysis, document.foods, when)
         self.setWindowTitle(f"{document.title} — planner")
 
-    CHARTS_TAB = 2
+    #: The index of the Charts tab (tests show it through this).
+    CHARTS_TAB = CHARTS_TAB
 
     def _on_tab_changed(self, index: int) -> None:
-        if index == self.CHARTS_TAB and self.charts_view is None and self.document is not None:
-            self._build_charts()
+        if self.document is not None:
+            self._build_tab(index)
         self._refresh()
 
+    def _build_tab(self, index: int) -> None:
+        """Build the view of tab ``index`` unless it is built (each property builds its own)."""
+        builders: dict[int, Callable[[], object]] = {
+            WEEK_TAB: lambda: self.week_view,
+            CHARTS_TAB: self._build_charts,
+            SHOPPING_TAB: lambda: self.shopping_view,
+            RECIPES_TAB: lambda: self.recipes_view,
+        }
+        build = builders.get(index)
+        if build is not None:
+            build()
+
     def _build_charts(self) -> None:
-        from planner.ui.plan.charts import ChartsView
+        if self.charts_view is not None:
+            return
+        with _MATPLOTLIB:
+            from planner.ui.plan.charts import ChartsView
 
         view = ChartsView()
         view.saved.connect(lambda path: self._show_message(f"Chart saved to {path}"))
-        placeholder = self.tabs.widget(self.CHARTS_TAB)
-        self.tabs.blockSignals(True)
-        self.tabs.removeTab(self.CHARTS_TAB)
-        self.tabs.insertTab(self.CHARTS_TAB, view, "Charts")
-        self.tabs.setCurrentIndex(self.CHARTS_TAB)
-        self.tabs.blockSignals(False)
-        if placeholder is not None:
-            placeholder.deleteLater()
         self.charts_view = view
+        self._place_tab(CHARTS_TAB, view)
 
     def _on_day_changed(self, when: dt.date) -> None:
-        if self.week_view is not None:
-            self.week_view.set_week(when)
+        if self._week_view is not None:
+            # The shopping list follows (_on_week_changed).
+            self._week_view.set_week(when)
+        self._refresh()
+
+    def _on_week_changed(self, start: dt.date) -> None:
+        if self._shopping_view is not None:
+            self._shopping_view.set_range(start, week_end(start))
         self._refresh()
 
     def _open_day(self, when: dt.date) -> None:
@@ -486,7 +639,7 @@ class MainWindow(QMainWindow):
             return False
         ref = hit if isinstance(hit, FoodRef) else hit.ref
         food = self.foods.get(ref)
-        if self.tabs.currentWidget() is self.recipes_view:
+        if self._recipes_view is not None and self.tabs.currentWidget() is self._recipes_view:
             # With the Recipes tab shown, a chosen food goes into the open recipe.
             self.recipes_view.add_food(food)
             return True
@@ -548,9 +701,11 @@ class MainWindow(QMainWindow):
 
     def fix_magnesium(self) -> None:
         """Run the week optimizer on the shown week, off the GUI thread."""
-        if self.document is None or self.week_view is None:
+        if self.document is None or self.day_view is None:
             return
-        start = self.week_view.start if self.tabs.currentIndex() == 1 else self._shown_date()
+        start = (
+            self.week_view.start if self.tabs.currentIndex() == WEEK_TAB else self._shown_date()
+        )
         week = set(week_days(start))
         plan = self.document.plan
         days = tuple(day for day in plan.days if day.date in week)
@@ -585,16 +740,18 @@ class MainWindow(QMainWindow):
         view, document = self.shopping_view, self.document
         plan, foods, plan_id = document.plan, dict(document.foods), document.plan_id
         start, end, factor, units = view.start, view.end, view.factor, view.units
-        service = self.services.reports
+        services = self.services
+
+        def make() -> Any:
+            with _MATPLOTLIB:  # the first report imports it
+                service = services.reports
+            return service.weekly(
+                plan, foods, start, end, plan_id=plan_id, factor=factor, units=units
+            )
+
         self._show_message("Making the weekly report…")
         self.report_action.setEnabled(False)
-        self.tasks.start(
-            lambda: service.weekly(
-                plan, foods, start, end, plan_id=plan_id, factor=factor, units=units
-            ),
-            self._show_report,
-            self._task_failed,
-        )
+        self.tasks.start(make, self._show_report, self._task_failed)
 
     def _show_report(self, report: Any) -> None:
         from planner.ui.common.printing import preview_dialog
@@ -628,6 +785,8 @@ class MainWindow(QMainWindow):
         self.add_food(ref)
 
     def copy_to_days(self, source: dt.date, meal: int | None) -> None:
+        from planner.ui.plan.week_view import CopyDaysDialog
+
         if self.document is None:
             return
         what = "the day" if meal is None else self.document.day(source).meals[meal].name
@@ -639,6 +798,7 @@ class MainWindow(QMainWindow):
                 self.document.copy_meal(source, meal, dialog.targets())
 
     def edit_profile(self) -> None:
+        from planner.services.plans import dri_tables
         from planner.ui.dialogs.profile_dialog import ProfileDialog
 
         if self.document is None:
@@ -730,6 +890,8 @@ class MainWindow(QMainWindow):
         return True
 
     def export_plan(self, path: str | None = None) -> bool:
+        from planner.services.outputs import write_output
+
         if self.document is None:
             return False
         if path is None:
@@ -753,7 +915,9 @@ class MainWindow(QMainWindow):
 
     # -- closing -------------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        # Nothing more is built over the services about to close.
+        self._after_start = None
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
