@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from planner.core.analysis import Analysis, DayAnalysis
 from planner.core.nutrients import BY_KEY, PANEL
+from planner.core.ratios import ratio_values
 from planner.core.references import DISCLAIMER
 from planner.core.rules import Finding
 from planner.core.status import target_parts
@@ -68,8 +69,26 @@ def target_to_json(target: Target) -> dict[str, Any]:
         "ul": target.ul,
         "ul_kind": target.ul_kind,
         "ul_applies_to": target.ul_applies_to,
+        "ul_basis": target.ul_basis,
         "source": target.source,
         "overridden": sorted(target.overridden),
+    }
+
+
+def ratios_to_json(totals: Mapping[str, NutrientTotal]) -> dict[str, Any]:
+    """The nutrient ratios of ``totals`` (Ca:Mg, K:Na, Zn:Cu, omega-6:omega-3)."""
+    return {
+        value.ratio.key: {
+            "value": _rounded(value.value),
+            "approximate": value.approximate,
+            "in_range": value.in_range,
+            "low": value.ratio.low,
+            "high": value.ratio.high,
+            "range": value.ratio.range_text,
+            "note": value.ratio.note,
+            "reference": str(value.ratio.reference),
+        }
+        for value in ratio_values(totals)
     }
 
 
@@ -92,6 +111,7 @@ def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
                 "date": day.date.isoformat(),
                 "entries": day.entry_count,
                 "totals": totals_to_json(day.totals),
+                "ratios": ratios_to_json(day.totals),
                 "findings": [finding_to_json(finding) for finding in day.findings],
             }
             for day in analysis.days
@@ -101,6 +121,7 @@ def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
             "averaged_days": analysis.week.averaged_days,
             "entries": analysis.week.entry_count,
             "average": totals_to_json(analysis.week.average),
+            "ratios": ratios_to_json(analysis.week.average),
             "findings": [finding_to_json(finding) for finding in analysis.week.findings],
         },
         "unresolved": [
@@ -159,14 +180,30 @@ def _finding_lines(finding: Finding) -> list[str]:
                          subsequent_indent=" " * len(first))
 
 
+def _ratio_lines(analysis: Analysis) -> list[str]:
+    """The week average's nutrient ratios, each with its reference range."""
+    values = ratio_values(analysis.week.average) if analysis.week.averaged_days else []
+    if not values:
+        return []
+    lines = ["Ratios (week average)"]
+    for value in values:
+        mark = "" if value.in_range else "  (outside)"
+        lines.append(f"  {value.ratio.label:<20}  {value.text:>9}  {value.ratio.range_text}"
+                     f" ({value.ratio.reference.short}){mark}")
+    lines.append("")
+    return lines
+
+
 def _reference_lines(analysis: Analysis) -> list[str]:
     """The DRI of each nutrient that has an EAR or a UL, and the notes on the targets."""
     dri = [t for t in analysis.targets.by_key.values() if t.ear is not None or t.ul is not None]
     if not dri:
         return []
     lines = ["Reference values"]
+    width = max(len(BY_KEY[target.key].label) for target in dri)
     for target in dri:
-        lines.append(f"  {BY_KEY[target.key].label:<12}  {', '.join(target_parts(target))}")
+        lines.append(f"  {BY_KEY[target.key].label:<{width}}  "
+                     f"{', '.join(target_parts(target))}")
     for note in analysis.targets.notes:
         lines.extend(textwrap.wrap(f"Note: {note}", _TEXT_WIDTH, initial_indent="  ",
                                    subsequent_indent="  "))
@@ -194,6 +231,7 @@ def analysis_to_text(analysis: Analysis) -> str:
             "'-' = nothing planned. Supplements count every day, weekly doses as 1/7.", _TEXT_WIDTH
         ))
         lines.append("")
+    lines.extend(_ratio_lines(analysis))
     lines.extend(_reference_lines(analysis))
     findings = analysis.findings
     lines.append("Findings" if findings else "Findings: none")

@@ -101,9 +101,73 @@ IOM_2011: Final = Reference(
     "National Academies Press", 2011,
 )
 
+IOM_1998: Final = Reference(
+    "iom1998", "Institute of Medicine",
+    "Dietary Reference Intakes for Thiamin, Riboflavin, Niacin, Vitamin B6, Folate, "
+    "Vitamin B12, Pantothenic Acid, Biotin, and Choline",
+    "National Academies Press", 1998,
+)
+IOM_2000: Final = Reference(
+    "iom2000", "Institute of Medicine",
+    "Dietary Reference Intakes for Vitamin C, Vitamin E, Selenium, and Carotenoids",
+    "National Academies Press", 2000,
+)
+IOM_2001: Final = Reference(
+    "iom2001", "Institute of Medicine",
+    "Dietary Reference Intakes for Vitamin A, Vitamin K, Arsenic, Boron, Chromium, Copper, "
+    "Iodine, Iron, Manganese, Molybdenum, Nickel, Silicon, Vanadium, and Zinc",
+    "National Academies Press", 2001,
+)
+IOM_2005_MACRONUTRIENTS: Final = Reference(
+    "iom2005m", "Institute of Medicine",
+    "Dietary Reference Intakes for Energy, Carbohydrate, Fiber, Fat, Fatty Acids, "
+    "Cholesterol, Protein, and Amino Acids",
+    "National Academies Press", 2005,
+)
+IOM_2005_WATER: Final = Reference(
+    "iom2005w", "Institute of Medicine",
+    "Dietary Reference Intakes for Water, Potassium, Sodium, Chloride, and Sulfate",
+    "National Academies Press", 2005,
+)
+NASEM_2019: Final = Reference(
+    "nasem2019", "National Academies of Sciences, Engineering, and Medicine",
+    "Dietary Reference Intakes for Sodium and Potassium", "National Academies Press", 2019,
+)
+WHO_2012: Final = Reference(
+    "who2012", "World Health Organization",
+    "Guideline: Potassium intake for adults and children", "WHO, Geneva", 2012,
+)
+SIMOPOULOS_2002: Final = Reference(
+    "simopoulos2002", "Simopoulos AP",
+    "The importance of the ratio of omega-6/omega-3 essential fatty acids",
+    "Biomed Pharmacother", 2002, "56(8):365-79",
+)
+SANDSTEAD_1995: Final = Reference(
+    "sandstead1995", "Sandstead HH",
+    "Requirements and toxicity of essential trace elements, illustrated by zinc and copper",
+    "Am J Clin Nutr", 1995, "61(3 Suppl):621S-624S",
+)
+
+#: The DRI report each row of ``dri_all.csv`` names (its ``source`` column, first two
+#: words), for the findings that rest on it.
+DRI_REPORTS: Final = {
+    "IOM 1997": IOM_1997, "IOM 1998": IOM_1998, "IOM 2000": IOM_2000, "IOM 2001": IOM_2001,
+    "IOM 2011": IOM_2011, "NASEM 2019": NASEM_2019,
+}
+
+
+def dri_report(source: str) -> Reference | None:
+    """The report a target's ``source`` names (``IOM 2001 (A, K, trace elements)``)."""
+    if source.startswith("IOM 2005"):
+        return IOM_2005_WATER if "water" in source else IOM_2005_MACRONUTRIENTS
+    return DRI_REPORTS.get(" ".join(source.split()[:2]))
+
+
 REFERENCES: Final[tuple[Reference, ...]] = (
     UWITONZE_2018, DAI_2018, DENG_2013, REDDY_2019, MURSU_2015, KHEYRURI_2020,
-    VAZQUEZ_LORENTE_2020, ROSANOFF_2016, IOM_1997, IOM_2011,
+    VAZQUEZ_LORENTE_2020, ROSANOFF_2016, IOM_1997, IOM_2011, IOM_1998, IOM_2000, IOM_2001,
+    IOM_2005_MACRONUTRIENTS, IOM_2005_WATER, NASEM_2019, WHO_2012, SIMOPOULOS_2002,
+    SANDSTEAD_1995,
 )
 
 DISCLAIMER: Final = (

@@ -35,8 +35,9 @@ from planner.core.references import (
     UWITONZE_2018,
     VAZQUEZ_LORENTE_2020,
     Reference,
+    dri_report,
 )
-from planner.core.status import amount_for_ul
+from planner.core.status import amount_for_ul, ul_basis
 from planner.core.targets import Target, Targets
 from planner.core.totals import NutrientTotal
 from planner.core.units import format_nutrient
@@ -49,9 +50,24 @@ VITD_ABOVE_UL: Final = "vitd_above_ul"
 MG_SUPPLEMENT_ABOVE_UL: Final = "mg_supplement_above_ul"
 CA_MG_RATIO_HIGH: Final = "ca_mg_ratio_high"
 LOW_COVERAGE: Final = "low_coverage"
+#: The generic rules, one finding per nutrient: ``below_ear:iron_mg``, ``above_ul:zinc_mg``.
+#: ``disabled`` may name a family (all nutrients) or one code.
+BELOW_EAR: Final = "below_ear"
+ABOVE_UL: Final = "above_ul"
 RULE_CODES: Final = (
-    VITD_HIGH_MG_LOW, VITD_ABOVE_UL, MG_SUPPLEMENT_ABOVE_UL, CA_MG_RATIO_HIGH, LOW_COVERAGE
+    VITD_HIGH_MG_LOW, VITD_ABOVE_UL, MG_SUPPLEMENT_ABOVE_UL, CA_MG_RATIO_HIGH, LOW_COVERAGE,
+    BELOW_EAR, ABOVE_UL,
 )
+#: Nutrients whose UL has a rule of its own (the generic one stays silent on them).
+_OWN_UL_RULES: Final = frozenset({"vitamin_d_ug", "magnesium_mg"})
+
+
+def is_rule_code(code: str) -> bool:
+    """A code a user may disable: a rule, a family, or a family and a nutrient key."""
+    family, _, key = code.partition(":")
+    if not key:
+        return code in RULE_CODES
+    return family in (BELOW_EAR, ABOVE_UL) and key in BY_KEY
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +108,10 @@ class RuleSettings:
     #: Rule codes switched off by the user.
     disabled: frozenset[str] = frozenset()
 
+    def is_disabled(self, code: str) -> bool:
+        """Whether the finding ``code`` is switched off, itself or by its family."""
+        return code in self.disabled or code.partition(":")[0] in self.disabled
+
     def __post_init__(self) -> None:
         for bound in (VITD_HIGH_SHARE_OF_RDA, MG_LOW_SHARE_OF_EAR, CA_MG_RATIO_MAX,
                       LOW_COVERAGE_SHARE):
@@ -99,7 +119,7 @@ class RuleSettings:
         unknown = [key for key in self.coverage_keys if key not in BY_KEY]
         if unknown:
             raise ValueError(f"unknown nutrient keys in coverage_keys: {', '.join(unknown)}")
-        unknown = sorted(set(self.disabled) - set(RULE_CODES))
+        unknown = sorted(code for code in self.disabled if not is_rule_code(code))
         if unknown:
             raise ValueError(f"unknown rule codes: {', '.join(unknown)}")
 
@@ -340,6 +360,114 @@ def _low_coverage(
     return findings
 
 
+_EAR_EXPLANATION: Final = (
+    "The EAR (Estimated Average Requirement) is the intake that meets the needs of half the "
+    "healthy people of your age and sex; a usual intake below it is likely to fall short. "
+    "The DRIs are about usual intake, so this is judged on the week's average, not on one day."
+)
+_UL_EXPLANATION: Final = (
+    "The UL (Tolerable Upper Intake Level) is the highest usual daily intake that is "
+    "unlikely to harm almost anyone; above it the risk of adverse effects rises. Some ULs "
+    "count only part of the intake: folate's counts synthetic folic acid, vitamin A's "
+    "preformed retinol, niacin's and vitamin E's the supplemental forms; food sources of "
+    "those never count. It is judged on the week's average, as the DRIs are about usual "
+    "intake."
+)
+_CDRR_EXPLANATION: Final = (
+    "Sodium has no UL: the CDRR (Chronic Disease Risk Reduction intake, NASEM 2019) is the "
+    "level above which eating less lowers the risk of high blood pressure and heart disease. "
+    "It is judged on the week's average."
+)
+
+
+def _lower_bound_note(total: NutrientTotal) -> str:
+    if not total.unknown:
+        return ""
+    label = BY_KEY[total.key].label
+    return (f" (at least: {total.unknown} of {total.entries} entries have no "
+            f"{label[:1].lower() + label[1:]} value)")
+
+
+def _below_ear(
+    totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
+    day: date | None,
+) -> list[Finding]:
+    if day is not None:
+        return []
+    findings = []
+    for key, target in targets.by_key.items():
+        total = totals.get(key)
+        if target.ear is None or total is None or total.value is None or total.value >= target.ear:
+            continue
+        code = f"{BELOW_EAR}:{key}"
+        if settings.is_disabled(code):
+            continue
+        nutrient = BY_KEY[key]
+        average = _below(key, total.value, target.ear)
+        message = (f"{nutrient.label}: the week's average of {average} "
+                   f"a day{_lower_bound_note(total)} is below the EAR of "
+                   f"{_threshold(target.ear, key)}.")
+        numbers = {key: total.value, f"{key}_ear": target.ear}
+        advice = (f"Foods rich in {nutrient.label[:1].lower() + nutrient.label[1:]} can close "
+                  f"the gap: sort the food "
+                  f"search by it (planner foods top {key}).")
+        report = dri_report(target.source)
+        findings.append(Finding(code, "info", None, MappingProxyType(numbers), message,
+                                _EAR_EXPLANATION, (report,) if report else (), advice))
+    return findings
+
+
+def _above_ul(
+    totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
+    day: date | None,
+) -> list[Finding]:
+    if day is not None:
+        return []
+    findings = []
+    for key, target in targets.by_key.items():
+        total = totals.get(key)
+        if target.ul is None or total is None or key in _OWN_UL_RULES:
+            continue
+        value = amount_for_ul(total, target, totals)
+        code = f"{ABOVE_UL}:{key}"
+        if value is None or value <= target.ul or settings.is_disabled(code):
+            continue
+        findings.append(_ul_finding(key, target, total, value))
+    return findings
+
+
+def _ul_finding(key: str, target: Target, total: NutrientTotal, value: float) -> Finding:
+    nutrient = BY_KEY[key]
+    limit = f"{_threshold(target.ul or 0.0, key)} {target.ul_kind}"
+    numbers = {key: value, f"{key}_ul": target.ul or 0.0}
+    report = dri_report(target.source)
+    references = (report,) if report else ()
+    if target.ul_kind == "CDRR":
+        message = (f"{nutrient.label} averages {_amount(key, value)} a day, above the "
+                   f"{limit} (chronic disease risk reduction intake).")
+        advice = ("Less salt in cooking and fewer processed foods (bread, cheese, cured meat, "
+                  "ready meals) bring sodium down.")
+        return Finding(f"{ABOVE_UL}:{key}", "warning", None, MappingProxyType(numbers),
+                       message, _CDRR_EXPLANATION, references, advice)
+    if target.ul_applies_to == "total":
+        what = f"{nutrient.label} averages {_amount(key, value)} a day"
+    elif target.ul_applies_to == "supplements":
+        what = (f"{nutrient.label} from supplements averages {_amount(key, value)} a day "
+                f"(the UL counts {ul_basis(target)})")
+    else:
+        part = BY_KEY[target.ul_applies_to].label
+        whole = nutrient.label[:1].lower() + nutrient.label[1:]
+        what = (f"{part} averages {_amount(key, value)} a day (the {whole} UL "
+                f"counts {ul_basis(target)})")
+    message = f"{what}, above the {limit}."
+    advice = ("Intakes above a UL mostly come from supplements and fortified foods: a lower "
+              "dose, or fewer fortified foods, brings it down."
+              if total.from_supplements > 0 or target.ul_applies_to != "total" else
+              "This much from food alone is unusual: check the amounts entered.")
+    return Finding(f"{ABOVE_UL}:{key}", "alert", None, MappingProxyType(numbers), message,
+                   _UL_EXPLANATION, references, advice)
+
+
 _Rule = Callable[
     [Mapping[str, NutrientTotal], Targets, RuleSettings, date | None], list[Finding]
 ]
@@ -349,6 +477,8 @@ _RULES: Final[tuple[tuple[str, _Rule], ...]] = (
     (MG_SUPPLEMENT_ABOVE_UL, _mg_supplement_above_ul),
     (CA_MG_RATIO_HIGH, _ca_mg_ratio_high),
     (LOW_COVERAGE, _low_coverage),
+    (ABOVE_UL, _above_ul),
+    (BELOW_EAR, _below_ear),
 )
 _SEVERITY_ORDER: Final = MappingProxyType({"alert": 0, "warning": 1, "info": 2})
 
@@ -372,5 +502,8 @@ def evaluate(
     for code, rule in _RULES:
         if code not in settings.disabled:
             findings.extend(rule(totals, targets, settings, day))
+    if any(finding.code == VITD_HIGH_MG_LOW for finding in findings):
+        # That finding says magnesium is low already, and why it matters.
+        findings = [f for f in findings if f.code != f"{BELOW_EAR}:magnesium_mg"]
     findings.sort(key=lambda finding: _SEVERITY_ORDER[finding.severity])
     return tuple(findings)

@@ -256,8 +256,15 @@ _DECIMALS_BY_UNIT: Final = MappingProxyType({"µg": 1, "g": 1, "mg": 0, "kcal": 
 
 
 def format_nutrient(key: str, value: float, *, unit: bool = True) -> str:
-    """A nutrient amount as a person reads it: ``55.0 µg``, ``212 mg``, ``1850 kcal``."""
+    """A nutrient amount as a person reads it: ``55.0 µg``, ``212 mg``, ``1850 kcal``,
+    ``2.7 mg`` iron, ``0.08 mg`` thiamin, ``1269 µg`` folic acid: small amounts keep the
+    digits that tell them apart, large ones drop those that do not."""
     nutrient = BY_KEY[key]
     decimals = _DECIMALS_BY_UNIT.get(nutrient.unit, 1)
+    magnitude = abs(value)
+    if nutrient.unit == "mg" and 0 < magnitude < 10:
+        decimals = 1 if magnitude >= 1 else 2
+    elif nutrient.unit in ("µg", "g") and magnitude >= 1000:
+        decimals = 0
     text = f"{value:.{decimals}f}"
     return f"{text} {nutrient.unit}" if unit else text

@@ -73,7 +73,9 @@ def test_magnesium_rich_week_does_not_warn(woman_45: Targets) -> None:
                        woman_45)
     assert analysis.week.average["magnesium_mg"].value == pytest.approx(640.9741769)
     assert analysis.week.average["vitamin_d_ug"].value == pytest.approx(50.0)
-    assert analysis.findings == ()
+    # No warning; of the full panel, only what this plan truly lacks is noted (calcium).
+    assert [f for f in analysis.findings if f.severity != "info"] == []
+    assert codes(analysis.findings) == ["below_ear:calcium_mg"]
 
 
 def test_pregnancy_raises_the_ear_and_flips_the_warning(dri_tables: DriTables) -> None:
@@ -193,7 +195,10 @@ def test_every_nutrient_key_is_totalled(woman_45: Targets) -> None:
     energy = analysis.days[0].totals["energy_kcal"]
     assert energy.value is not None
     assert energy.percent == pytest.approx(energy.value / 2000 * 100)
-    assert analysis.days[0].totals["iron_mg"].percent is None
+    # Iron has an RDA (18 mg for a woman of 45): its percent is of that; lutein has none.
+    iron = analysis.days[0].totals["iron_mg"]
+    assert iron.value is not None and iron.percent == pytest.approx(iron.value / 18 * 100)
+    assert analysis.days[0].totals["biotin_ug"].percent is None  # no food value at all
 
 
 def test_entries_that_cannot_be_weighed_are_reported_not_fatal(woman_45: Targets) -> None:
@@ -214,7 +219,8 @@ def test_entries_that_cannot_be_weighed_are_reported_not_fatal(woman_45: Targets
 def test_disabled_rules_and_thresholds(woman_45: Targets) -> None:
     plan = week_of(ANA, LOW_MAGNESIUM_MEALS, VITAMIN_D_2000_IU)
     quiet = analyze(plan, FOODS_BY_REF, woman_45,
-                    RuleSettings(disabled=frozenset({"vitd_high_mg_low", "ca_mg_ratio_high"})))
+                    RuleSettings(disabled=frozenset({"vitd_high_mg_low", "ca_mg_ratio_high",
+                                                     "below_ear", "above_ul"})))
     assert quiet.findings == ()
     strict = analyze(plan, FOODS_BY_REF, woman_45, RuleSettings(vitd_high_share_of_rda=4.0))
     assert "vitd_high_mg_low" not in codes(strict.findings)

@@ -15,6 +15,7 @@ from nutrient_coverage import core_unknown
 
 from planner.core.analysis import analyze
 from planner.core.foods import Food, FoodRef
+from planner.core.nutrients import NUTRIENTS
 from planner.core.plan import Day, Entry, Meal, Plan, Profile
 from planner.core.recipes import (
     Ingredient,
@@ -106,8 +107,11 @@ def test_totals_are_the_sum_of_the_ingredients_divided_by_the_yield(foods) -> No
     assert nutrients.totals["energy_kcal"] == pytest.approx(731.86)
     assert nutrients.food_count == 4
     # Of the full panel, SR28 lacks fluoride for three of the four foods and starch and
-    # trans fat for one: those totals are lower bounds; every other nutrient is complete.
-    assert dict(nutrients.unknown) == {"fluoride_mg": 3, "starch_g": 1, "trans_fat_g": 1}
+    # trans fat for one: those totals are lower bounds; every other nutrient SR28 measures
+    # is complete. The five it never measures (iodine, ...) are unknown for all four.
+    unmeasured = {n.key: 4 for n in NUTRIENTS if not n.sr_numbers}
+    assert dict(nutrients.unknown) == {"fluoride_mg": 3, "starch_g": 1, "trans_fat_g": 1,
+                                       **unmeasured}
     assert unknown_note(nutrients, "vitamin_d_ug") is None
 
 

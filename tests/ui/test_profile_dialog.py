@@ -210,12 +210,14 @@ def test_override_magnesium_rda(qtbot: QtBot, tables: DriTables, tmp_path: Path)
     _save_shot(dialog, tmp_path, "profile_dialog.png")
 
 
-def test_energy_override_moves_the_fibre_target(qtbot: QtBot, tables: DriTables) -> None:
+def test_the_fibre_target_is_the_table_ai_whatever_the_energy(
+    qtbot: QtBot, tables: DriTables
+) -> None:
     dialog = _open(qtbot, Profile("Anna", "female", 25), tables)
-    assert _cell(dialog, "fiber_g", "recommended") == "28 (AI)"
+    assert _cell(dialog, "fiber_g", "recommended") == "25 (AI)"
     _type_override(qtbot, dialog, "energy_kcal", "recommended", "2500")
-    assert _cell(dialog, "fiber_g", "recommended") == "35 (AI)"
-    assert dialog.profile().targets(tables).recommended("fiber_g") == 35
+    assert _cell(dialog, "fiber_g", "recommended") == "25 (AI)"
+    assert dialog.profile().targets(tables).recommended("fiber_g") == 25
 
 
 def test_clearing_a_cell_and_reset_go_back_to_the_dri(qtbot: QtBot, tables: DriTables) -> None:

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 from planner.core.nutrients import BY_KEY
 from planner.core.references import DISCLAIMER
 from planner.core.rules import (
+    BELOW_EAR,
     CA_MG_RATIO_HIGH,
     LOW_COVERAGE,
     MG_SUPPLEMENT_ABOVE_UL,
@@ -103,10 +104,12 @@ def ordered_findings(
     """Alerts, then warnings, then notes; the day's before the week's within each.
 
     A week finding that says exactly what a day finding says (a plan of one day) is
-    shown once.
+    shown once. A nutrient below its EAR on the week (``below_ear:``) is not repeated
+    here: the full panel marks it beside its value, and the report lists it.
     """
     said = {(finding.code, finding.message) for finding in day_findings}
-    week = [f for f in week_findings if (f.code, f.message) not in said]
+    week = [f for f in week_findings if (f.code, f.message) not in said
+            and not f.code.startswith(f"{BELOW_EAR}:")]
     return tuple(sorted((*day_findings, *week), key=lambda finding: _RANK[finding.severity]))
 
 
