@@ -381,3 +381,29 @@ def test_fixtures_are_the_documented_shapes() -> None:
     for food in search["foods"]:
         assert all({"nutrientId", "unitName", "value"} <= set(n) for n in food["foodNutrients"])
     assert json.dumps(search).count('"unitName": "UG"') >= 1
+
+
+def test_every_nutrient_fdc_sends_is_read_in_planner_units() -> None:
+    # The nested details shape: vitamin C in mg, copper in mg (the planner keeps µg), ALA
+    # only as 18:3 undifferentiated (1270: the fallback), folate DFE, iodine (no SR28).
+    entries = [
+        {"amount": 28.1, "nutrient": {"id": 1162, "number": "401", "unitName": "mg"}},
+        {"amount": 0.13, "nutrient": {"id": 1098, "number": "312", "unitName": "mg"}},
+        {"amount": 0.138, "nutrient": {"id": 1270, "number": "619", "unitName": "g"}},
+        {"amount": 194, "nutrient": {"id": 1190, "number": "435", "unitName": "µg"}},
+        {"amount": 12, "nutrient": {"id": 1100, "unitName": "µg"}},
+        # The abridged shape names only the number: 418 is vitamin B12.
+        {"number": "418", "amount": 0.5, "unitName": "UG"},
+    ]
+    values = nutrient_values(entries)
+    assert values["vitamin_c_mg"] == 28.1
+    assert values["copper_ug"] == pytest.approx(130.0)
+    assert values["alpha_linolenic_acid_g"] == 0.138
+    assert values["folate_dfe_ug"] == 194
+    assert values["iodine_ug"] == 12
+    assert values["vitamin_b12_ug"] == 0.5
+    assert values["selenium_ug"] is None  # not sent: unknown, not zero
+    # The exact ALA (1404) wins over the undifferentiated 18:3 where both are sent.
+    both = nutrient_values([*entries, {"amount": 0.1, "nutrient": {"id": 1404,
+                                                                   "unitName": "g"}}])
+    assert both["alpha_linolenic_acid_g"] == 0.1

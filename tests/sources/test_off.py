@@ -157,3 +157,20 @@ def test_a_bad_barcode_makes_no_request(server: FakeServer, client: OffClient) -
     with pytest.raises(ValueError, match="not a barcode"):
         client.product("../../etc")
     assert server.requests == []
+
+
+def test_the_full_panel_where_a_label_gives_it() -> None:
+    values = nutrient_values({
+        "vitamin-c_100g": 0.0281, "vitamin-b12_100g": 0.0000005, "iodine_100g": 0.00015,
+        "saturated-fat_100g": 1.2, "copper_100g": 0.00013, "vitamin-a_100g": 0.000469,
+        "cholesterol_100g": 0.215, "vitamin-b9_100g": 0.000194,
+    })
+    assert values["vitamin_c_mg"] == pytest.approx(28.1)
+    assert values["vitamin_b12_ug"] == pytest.approx(0.5)
+    assert values["iodine_ug"] == pytest.approx(150.0)
+    assert values["saturated_fat_g"] == 1.2
+    assert values["copper_ug"] == pytest.approx(130.0)
+    assert values["vitamin_a_rae_ug"] == pytest.approx(469.0)
+    assert values["cholesterol_mg"] == pytest.approx(215.0)
+    assert values["folate_dfe_ug"] == pytest.approx(194.0)
+    assert values["selenium_ug"] is None
