@@ -34,9 +34,13 @@ from typing import Final
 from planner.core.analysis import Analysis
 from planner.core.chart_data import build_chart_data
 from planner.core.foods import Food, FoodRef
+from planner.core.nutrients import BY_KEY, GROUP_LABELS, PANEL
 from planner.core.plan import Plan, Profile
+from planner.core.ratios import ratio_values
 from planner.core.references import DISCLAIMER, Reference
 from planner.core.rules import (
+    ABOVE_UL,
+    BELOW_EAR,
     CA_MG_RATIO_HIGH,
     LOW_COVERAGE,
     MG_SUPPLEMENT_ABOVE_UL,
@@ -45,6 +49,8 @@ from planner.core.rules import (
     Finding,
 )
 from planner.core.shopping import ShoppingList
+from planner.core.status import Status, nutrient_status, target_parts
+from planner.core.units import format_nutrient
 from planner.core.weeks import week_start
 from planner.reports.charts import (
     CHART_KINDS,
@@ -109,6 +115,8 @@ _FINDING_TOPICS: Final[Mapping[str, str]] = MappingProxyType({
     MG_SUPPLEMENT_ABOVE_UL: "Magnesium from supplements above the upper limit",
     CA_MG_RATIO_HIGH: "A high calcium-to-magnesium ratio",
     LOW_COVERAGE: "Foods without a value",
+    ABOVE_UL: "Above the upper limit",
+    BELOW_EAR: "Below the estimated average requirement (EAR)",
 })
 
 # The report's own rules, after the two pages' styles (which it shares): sections that
@@ -126,6 +134,10 @@ table.findings td.when { white-space: nowrap; font-weight: bold; }
 p.explanation { margin-top: 2pt; margin-bottom: 3pt; }
 ol.references { color: #444; font-size: 9pt; margin-top: 0; }
 p.chart { margin-top: 6pt; margin-bottom: 10pt; }
+table.panel td { padding: 1pt 6pt 1pt 0; }
+table.panel td.num { text-align: right; white-space: nowrap; }
+table.panel td.label { white-space: nowrap; }
+table.panel th.group { text-align: left; padding-top: 6pt; border-bottom: 1px solid #888; }
 """
 
 
@@ -220,6 +232,67 @@ def _totals_section(analysis: Analysis) -> list[str]:
     return parts
 
 
+#: Text colours of a nutrient's status in the panel (the window's light shades).
+_STATUS_COLORS: Final[Mapping[Status, str]] = MappingProxyType({
+    Status.LOW: "#c62828", Status.BELOW_TARGET: "#9a6400", Status.OK: "#2e7d32",
+    Status.ABOVE_UL: "#c62828", Status.NEUTRAL: "#444444", Status.EMPTY: "#777777",
+})
+_STATUS_WORDS: Final[Mapping[Status, str]] = MappingProxyType({
+    Status.LOW: "below EAR", Status.BELOW_TARGET: "below target", Status.OK: "",
+    Status.ABOVE_UL: "above UL", Status.NEUTRAL: "", Status.EMPTY: "",
+})
+
+
+def _panel_row(key: str, analysis: Analysis) -> str:
+    nutrient = BY_KEY[key]
+    average = analysis.week.average
+    total, target = average[key], analysis.targets.get(key)
+    status = nutrient_status(total, target, average)
+    value = "–" if total.value is None else format_nutrient(key, total.value)
+    if total.value is not None and total.unknown:
+        value = f"≥{value}"
+    percent = "" if total.percent is None else f"{total.percent:.0f} %"
+    words = _STATUS_WORDS[status]
+    # A number and its unit stay on one line.
+    goal = (", ".join(target_parts(target)).replace(f" {nutrient.unit}", f"\u00a0{nutrient.unit}")
+            if target is not None else "")
+    indent = "&nbsp;&nbsp;&nbsp;" if nutrient.part_of else ""
+    color = _STATUS_COLORS[status]
+    return (f'<tr><td class="label">{indent}{_esc(nutrient.label)}</td>'
+            f'<td class="num">{_esc(value)}</td>'
+            f'<td class="num" style="color:{color}"><b>{_esc(percent)}</b></td>'
+            f'<td style="color:{color}">{_esc(words)}</td><td class="small">{_esc(goal)}</td>'
+            "</tr>")
+
+
+def _panel_section(analysis: Analysis) -> list[str]:
+    """Every nutrient's week average against its target, group by group, and the ratios."""
+    if not analysis.week.averaged_days:
+        return []
+    parts = [_heading("The full panel (average a day)")]
+    parts.append('<table class="panel" width="100%" cellspacing="0">')
+    for group, keys in PANEL:
+        parts.append(f'<tr><th colspan="5" class="group">{_esc(GROUP_LABELS[group])}</th></tr>')
+        parts += [_panel_row(key, analysis) for key in keys]
+    parts.append("</table>")
+    ratios = ratio_values(analysis.week.average)
+    if ratios:
+        parts.append("<h3>Ratios</h3>")
+        parts.append('<table class="panel" cellspacing="0">')
+        for value in ratios:
+            color = "#2e7d32" if value.in_range else "#c62828"
+            parts.append(
+                f"<tr><td>{_esc(value.ratio.label)}</td>"
+                f'<td class="num" style="color:{color}"><b>{_esc(value.text)}</b></td>'
+                f"<td>{_esc(value.ratio.range_text)}</td>"
+                f'<td class="small">{_esc(value.ratio.reference.short)}</td></tr>')
+        parts.append("</table>")
+    parts.append('<p class="small">% of the RDA or AI; red: below the EAR or above the UL '
+                 "(for a UL that counts part of the intake, that part); ≥: some entries "
+                 "have no value; –: no food has a value.</p>")
+    return parts
+
+
 def _finding_rows(when: str, findings: Sequence[Finding]) -> list[str]:
     """The findings of the week or of one day: ``when`` on the first row only."""
     return [
@@ -235,7 +308,8 @@ def _explained(findings: Iterable[Finding]) -> list[Finding]:
     seen: set[tuple[str, str]] = set()
     chosen = []
     for finding in findings:
-        key = (finding.code, finding.explanation)
+        # below_ear:iron_mg and below_ear:zinc_mg share one explanation: told once.
+        key = (finding.code.partition(":")[0], finding.explanation)
         if key not in seen:
             seen.add(key)
             chosen.append(finding)
@@ -260,11 +334,22 @@ def _findings_section(analysis: Analysis) -> list[str]:
         parts += _finding_rows(_short_date(day.date), day.findings)
     parts.append("</table>")
     parts.append("<h3>What the findings mean</h3>")
-    for finding in _explained([*week, *(finding for day in days for finding in day.findings)]):
-        topic = _FINDING_TOPICS.get(finding.code, finding.code)
+    every = [*week, *(finding for day in days for finding in day.findings)]
+    for finding in _explained(every):
+        family = finding.code.partition(":")[0]
+        topic = _FINDING_TOPICS.get(finding.code) or _FINDING_TOPICS.get(family, family)
+        if family in (BELOW_EAR, ABOVE_UL):
+            # One explanation for the family, naming each nutrient it was given for.
+            named = dict.fromkeys(BY_KEY[f.code.partition(":")[2]].label for f in every
+                                  if f.code.partition(":")[0] == family)
+            topic = f"{topic}: {', '.join(named)}"
         parts.append(f"<p><b>{_esc(topic)}.</b></p>")
         parts.append(f'<p class="explanation">{_esc(finding.explanation)}</p>')
-        if finding.advice:
+        if family == BELOW_EAR:
+            parts.append('<p class="explanation"><b>What you can do:</b> foods rich in each '
+                         "of these close the gap: the food search sorts foods by any "
+                         "nutrient (<i>planner foods top</i> on the command line).</p>")
+        elif finding.advice:
             # The week's finding comes first (_explained keeps the order), so its advice
             # speaks of an average day.
             parts.append(f'<p class="explanation"><b>What you can do:</b> '
@@ -366,6 +451,7 @@ def weekly_report(
     parts += _profile_section(analysis)
     parts += _totals_section(analysis)
     parts += _findings_section(analysis)
+    parts += _panel_section(analysis)
     if charts:
         parts += _charts_section(analysis, foods, images)
     parts += _days_section(analysis, plan, foods)

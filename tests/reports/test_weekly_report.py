@@ -394,3 +394,29 @@ def _png(width: int, height: int) -> bytes:
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
 
+
+
+def test_the_report_has_the_full_panel_coloured_by_status(
+    demo: tuple[Report, Analysis, ShoppingList],
+) -> None:
+    report, analysis, _sl = demo
+    words = _text_of(report.html)
+    panel = words[words.index("The full panel (average a day)"):]
+    average = analysis.week.average
+    # Vitamin C: the week's average against Ana's RDA of 75 mg, in the Vitamins group.
+    vitamin_c = average["vitamin_c_mg"]
+    assert vitamin_c.value is not None and vitamin_c.percent is not None
+    assert (f"Vitamin C {vitamin_c.value:.0f} mg {vitamin_c.percent:.0f} %"
+            in panel.split("Minerals")[0])
+    # Folate's UL counts folic acid only; magnesium's supplements only.
+    assert "UL 1000 \u00b5g (folic acid only)" in panel
+    assert "UL 350 mg (supplements only)" in panel
+    # Calcium is below its EAR in the demo week (773 mg < 800 mg): in red, and said.
+    assert re.search(r'style="color:#c62828"><b>77 %</b></td><td style="color:#c62828">'
+                     r"below EAR", report.html)
+    # No food has biotin: a dash, not zero.
+    assert "Biotin \u2013 AI 30 \u00b5g" in panel
+    assert "Ratios Calcium : magnesium 3.9 : 1 at most 2.6 : 1" in panel
+    # The generic findings are explained once, naming each nutrient.
+    assert ("Below the estimated average requirement (EAR): Calcium, Vitamin A, Vitamin E"
+            in words)
