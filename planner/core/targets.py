@@ -58,6 +58,45 @@ UL_BASES: Final = MappingProxyType({
 })
 
 
+#: The nutrients the shipped DRI table (``dri_all.csv``) gives targets for, in panel
+#: order (a test keeps this equal to the table): what the profile's targets list shows.
+DRI_KEYS: Final = (
+    "vitamin_a_rae_ug",
+    "vitamin_c_mg",
+    "vitamin_d_ug",
+    "vitamin_e_mg",
+    "vitamin_k_ug",
+    "thiamin_mg",
+    "riboflavin_mg",
+    "niacin_mg",
+    "pantothenic_acid_mg",
+    "vitamin_b6_mg",
+    "folate_dfe_ug",
+    "vitamin_b12_ug",
+    "biotin_ug",
+    "choline_mg",
+    "calcium_mg",
+    "chloride_mg",
+    "chromium_ug",
+    "copper_ug",
+    "fluoride_mg",
+    "iodine_ug",
+    "iron_mg",
+    "magnesium_mg",
+    "manganese_mg",
+    "molybdenum_ug",
+    "phosphorus_mg",
+    "potassium_mg",
+    "selenium_ug",
+    "sodium_mg",
+    "zinc_mg",
+    "protein_g",
+    "fiber_g",
+    "linoleic_acid_g",
+    "alpha_linolenic_acid_g",
+)
+
+
 class TargetError(ValueError):
     """A DRI table, a profile or an override that targets cannot be built from."""
 

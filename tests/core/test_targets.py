@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from planner.core.targets import (
+    DRI_KEYS,
     DriTables,
     TargetError,
     Targets,
@@ -211,6 +212,7 @@ def test_every_dri_nutrient_has_targets_and_a_pregnancy_row(dri_tables: DriTable
     pregnant = targets_for(dri_tables, age=30, sex="female", life_stage="pregnancy")
     # 33 DRI nutrients (dri_all.csv) and the default energy goal.
     assert len(dri_tables.nutrients) == 33 and len(woman.by_key) == 34
+    assert sorted(DRI_KEYS) == sorted(dri_tables.nutrients)
     assert pregnant["folate_dfe_ug"].recommended == 600
     assert pregnant["iron_mg"].recommended == 27
     assert pregnant["iodine_ug"].recommended == 220

@@ -135,10 +135,14 @@ def test_units_and_upper_levels_are_shown(qtbot: QtBot, tables: DriTables) -> No
     dialog = _open(qtbot, Profile("Anna", "female", 25), tables)
     model = dialog.targets_model
     names = [model.index(row, 0).data() for row in range(model.rowCount())]
-    assert names == [
+    # The focus first, then protein, fibre, sodium, then every nutrient with a DRI.
+    assert names[:10] == [
         "Magnesium (mg)", "Vitamin D (µg)", "Calcium (mg)", "Energy (kcal)", "Protein (g)",
-        "Fibre (g)", "Sodium (mg)",
+        "Fibre (g)", "Sodium (mg)", "Vitamin A (µg)", "Vitamin C (mg)", "Vitamin E (mg)",
     ]
+    assert len(names) == 34 and "Iodine (µg)" in names
+    assert _cell(dialog, "folate_dfe_ug", "ul") == "1,000 (folic acid)"
+    assert _cell(dialog, "vitamin_a_rae_ug", "ul") == "3,000 (retinol)"
     assert _cell(dialog, "magnesium_mg", "ul") == "350 (supplements)"
     assert _cell(dialog, "vitamin_d_ug", "ul") == "100"
     assert _cell(dialog, "sodium_mg", "ul") == "2,300 (CDRR)"
@@ -221,18 +225,20 @@ def test_the_fibre_target_is_the_table_ai_whatever_the_energy(
 
 
 def test_clearing_a_cell_and_reset_go_back_to_the_dri(qtbot: QtBot, tables: DriTables) -> None:
-    profile = Profile("Anna", "female", 25, target_overrides={"iron_mg": 18})
+    profile = Profile("Anna", "female", 25, target_overrides={"iron_mg": 18, "water_g": 2000})
     dialog = _open(qtbot, profile, tables)
     _type_override(qtbot, dialog, "magnesium_mg", "recommended", "400")
     _type_override(qtbot, dialog, "vitamin_d_ug", "ul", "50")
     _type_override(qtbot, dialog, "magnesium_mg", "recommended", "")
-    assert dict(dialog.profile().target_overrides) == {"iron_mg": 18, "vitamin_d_ug.ul": 50}
+    assert dict(dialog.profile().target_overrides) == {"iron_mg": 18, "water_g": 2000,
+                                                       "vitamin_d_ug.ul": 50}
 
     qtbot.mouseClick(dialog.reset_button, Qt.MouseButton.LeftButton)
 
     assert _cell(dialog, "vitamin_d_ug", "ul", override=True) == ""
-    # Iron is not in the table; its override (from a plan file) is left alone.
-    assert dict(dialog.profile().target_overrides) == {"iron_mg": 18}
+    # Iron is in the table and goes back to its RDA; water has no DRI, so it is not in the
+    # table, and its override (from a plan file) is left alone.
+    assert dict(dialog.profile().target_overrides) == {"water_g": 2000}
     assert dialog.profile().targets(tables).recommended("magnesium_mg") == 310
 
 

@@ -39,9 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.core.nutrients import BY_KEY
+from planner.core.nutrients import BY_KEY, FOCUS_KEYS
 from planner.core.plan import PlanError, Profile
+from planner.core.status import ul_basis
 from planner.core.targets import (
+    DRI_KEYS,
     LIFE_STAGES,
     MAX_AGE,
     MIN_AGE,
@@ -58,11 +60,10 @@ from planner.core.targets import (
 )
 from planner.core.units import AmountError, parse_amount
 
-#: Nutrients in the targets table, in the order shown: the planner's focus first.
-TARGET_KEYS: Final = (
-    "magnesium_mg", "vitamin_d_ug", "calcium_mg", "energy_kcal", "protein_g", "fiber_g",
-    "sodium_mg",
-)
+#: Nutrients in the targets table, in the order shown: the planner's focus first, then
+#: protein, fibre and sodium, then every other nutrient with a DRI in the panel's order.
+_FIRST: Final = (*FOCUS_KEYS, "protein_g", "fiber_g", "sodium_mg")
+TARGET_KEYS: Final = (*_FIRST, *(key for key in DRI_KEYS if key not in _FIRST))
 #: Target fields, each with a DRI column and an override column.
 TARGET_FIELDS: Final = ("recommended", "ear", "ul")
 _FIELD_LABELS: Final = {"recommended": "target", "ear": "EAR", "ul": "UL"}
@@ -326,6 +327,8 @@ class TargetsModel(QAbstractTableModel):
                 return f"{text} (CDRR)"
             if target.ul_applies_to == "supplements":
                 return f"{text} (supplements)"
+            if target.ul_applies_to != "total":
+                return f"{text} ({BY_KEY[target.ul_applies_to].label.lower()})"
         return text
 
     def _dri_data(self, key: str, field_name: str, role: int) -> Any:
@@ -351,10 +354,12 @@ class TargetsModel(QAbstractTableModel):
         tips = []
         if replaced:
             tips.append("Replaced by your own value.")
-        if field_name == "ul" and target.ul_applies_to == "supplements":
-            tips.append("This UL applies to supplements and medicines only, not to food.")
-        if field_name == "recommended" and key == "fiber_g":
-            tips.append("14 g per 1,000 kcal of the energy target.")
+        if field_name == "ul" and target.ul_applies_to != "total":
+            tips.append(f"This UL counts {ul_basis(target)}, not the whole intake.")
+        if field_name == "recommended" and key == "niacin_mg":
+            tips.append("In niacin equivalents; food values are preformed niacin only (the "
+                        "body also makes niacin from tryptophan), so a total is on the low "
+                        "side.")
         if target.source:
             tips.append(f"Source: {target.source.replace(';', ', ')}")
         return "\n".join(tips) or None
