@@ -5,8 +5,9 @@ of its plan) into a :class:`ChartData`; the window's charts and the weekly repor
 that value and compute nothing themselves. The charts are:
 
 - the week: magnesium and vitamin D per day against the EAR, the RDA/AI and the UL, with
-  the part from supplements apart (the magnesium UL applies to supplements only) and the
-  days that have findings;
+  the part from supplements apart and the days that have findings; which part of a day's
+  total its UL is compared with is :func:`planner.core.status.amount_for_ul`'s answer
+  (for magnesium, the part from supplements);
 - where the magnesium comes from: the foods that gave the most, for a day or the week;
 - the calcium-to-magnesium ratio per day against the limit of the rules (2.6);
 - how much of the vitamin D and the magnesium came from supplements.
@@ -30,7 +31,9 @@ from planner.core.foods import Food, FoodRef
 from planner.core.nutrients import BY_KEY, scaled
 from planner.core.plan import Day
 from planner.core.rules import SEVERITIES, Severity, calcium_magnesium_ratio
+from planner.core.status import amount_for_ul
 from planner.core.targets import Target, Targets
+from planner.core.totals import NutrientTotal
 from planner.core.units import grams_for
 from planner.core.weeks import week_days
 
@@ -66,7 +69,9 @@ class DayAmount:
     """One nutrient on one day: the part from food and the part from supplements.
 
     ``food`` is ``None`` when no food entry had a value (or the day is not planned);
-    ``unknown`` entries had no value, so the total is then a lower bound.
+    ``unknown`` entries had no value, so the total is then a lower bound. ``ul_amount``
+    is the part of the total that the UL is compared with, as
+    :func:`planner.core.status.amount_for_ul` decides (``None`` without a UL or a plan).
     """
 
     date: dt.date
@@ -74,6 +79,7 @@ class DayAmount:
     food: float | None
     supplements: float
     unknown: int = 0
+    ul_amount: float | None = None
 
     @property
     def total(self) -> float | None:
@@ -98,6 +104,9 @@ class NutrientWeek:
     ul: float | None
     #: ``supplements`` for magnesium: its UL is compared with supplemental intake only.
     ul_applies_to: str
+    #: The UL is compared with a part of each day's total, not the whole (for magnesium,
+    #: the part from supplements), as :func:`planner.core.status.amount_for_ul` decides.
+    ul_on_part: bool = False
 
     @property
     def totals(self) -> tuple[float | None, ...]:
@@ -106,6 +115,11 @@ class NutrientWeek:
     @property
     def has_supplements(self) -> bool:
         return any(day.planned and day.supplements > 0 for day in self.days)
+
+    @property
+    def has_ul_amount(self) -> bool:
+        """Some planned day has an amount the UL counts (for magnesium: a supplement)."""
+        return any(day.planned and day.ul_amount for day in self.days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +328,7 @@ def _recommended_label(target: Target | None) -> str:
 def _nutrient_week(
     key: str, dates: tuple[dt.date, ...], shown: list[DayAnalysis | None], targets: Targets
 ) -> NutrientWeek:
+    target = targets.get(key)
     amounts = []
     for when, d in zip(dates, shown, strict=True):
         if d is None or d.is_empty:
@@ -321,8 +336,8 @@ def _nutrient_week(
             continue
         total = d.totals[key]
         food = None if total.known == 0 else total.from_food
-        amounts.append(DayAmount(when, True, food, total.from_supplements, total.unknown))
-    target = targets.get(key)
+        amounts.append(DayAmount(when, True, food, total.from_supplements, total.unknown,
+                                 _amount_for_ul(total, target)))
     nutrient = BY_KEY[key]
     return NutrientWeek(
         key, nutrient.label, nutrient.unit, tuple(amounts),
@@ -331,7 +346,25 @@ def _nutrient_week(
         _recommended_label(target),
         target.ul if target else None,
         target.ul_applies_to if target else "total",
+        _ul_on_part(target),
     )
+
+
+def _amount_for_ul(total: NutrientTotal, target: Target | None) -> float | None:
+    """What the UL is compared with, by the one rule of :mod:`planner.core.status`."""
+    if target is None or target.ul is None:
+        return None
+    return amount_for_ul(total, target)
+
+
+def _ul_on_part(target: Target | None) -> bool:
+    """Whether the UL leaves a part of the total out (for magnesium, the food): asked of
+    :func:`~planner.core.status.amount_for_ul` with a total all from food, so that the
+    answer does not hang on what the week happens to hold."""
+    if target is None or target.ul is None:
+        return False
+    from_food = NutrientTotal(target.key, 1.0, known=1, unknown=0)
+    return amount_for_ul(from_food, target) != from_food.value
 
 
 def _ratio_day(when: dt.date, d: DayAnalysis | None) -> RatioDay:

@@ -3,7 +3,11 @@
 Each chart class draws a :class:`~planner.core.chart_data.ChartData` on a
 :class:`~matplotlib.figure.Figure` it is given and keeps its artists, so that a new value
 (after every edit in the window) updates bar heights and labels in place instead of
-building the figure again. The window puts the figure on a Qt canvas
+building the figure again; the week chart is built again only when its structure changes
+(a new style, or a week of another number of days). It also names the artists a new
+value changes (:meth:`Chart.dynamic_artists`) and what the rest of the figure depends on
+(:meth:`Chart.background_signature`), so that the window can keep a picture of the rest
+and draw only those again. The window puts the figure on a Qt canvas
 (:mod:`planner.ui.plan.charts`); the report renders it to PNG or SVG bytes here with the Agg
 and SVG backends (:func:`render_chart`, :func:`render_week_charts`). Nothing here
 imports Qt or ``matplotlib.pyplot``: pyplot keeps global figures and picks a GUI backend,
@@ -23,6 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import ClassVar, Final, Literal
 
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.container import BarContainer
@@ -180,6 +185,13 @@ class _LayoutWhenChanged(ConstrainedLayoutEngine):
     def execute(self, fig: Figure) -> None:
         key = (fig.bbox.width, fig.bbox.height, fig.dpi, self._chart.layout_signature())
         if key != self._done_for:
+            # From the places of a new figure, so that a figure laid out again ends where
+            # one built for its value would (the layout is iterative).
+            for ax in fig.axes:
+                spec = ax.get_subplotspec()
+                if spec is not None:
+                    ax.set_position(spec.get_position(fig))
+                    ax.set_in_layout(True)  # which set_position turns off
             super().execute(fig)
             self._done_for = key
 
@@ -199,6 +211,8 @@ class Chart:
         self._layout: object = None
         # Counts the drawings (set_data calls); see layout_signature.
         self._drawn = 0
+        # Counts the times the figure was built (cleared and its artists made anew).
+        self._builds = 0
 
     @property
     def title(self) -> str:
@@ -214,8 +228,8 @@ class Chart:
         """Draw ``data`` (``None``: nothing planned) on the figure; nothing is rendered yet.
 
         ``scope`` picks the day or week figures of the sources and shares charts; a new
-        ``style`` redraws everything in its colours. The caller renders the figure
-        (``canvas.draw_idle()`` in the window, ``savefig`` in a report).
+        ``style`` redraws everything in its colours. The caller renders the figure (on
+        the next turn of the event loop in the window, ``savefig`` in a report).
         """
         self.data = data
         if scope is not None:
@@ -239,6 +253,26 @@ class Chart:
         figure is laid out again. By default, everything drawn so far (no caching)."""
         return self._drawn
 
+    def dynamic_artists(self) -> list[Artist]:
+        """The artists a new value changes while :meth:`background_signature` stays the
+        same (bars, value labels...): a window may keep a picture of the rest of the
+        figure and draw only these on it again. Empty: the whole figure is drawn."""
+        return []
+
+    def background_signature(self) -> object:
+        """What everything but :meth:`dynamic_artists` shows: while it is unchanged, a
+        picture of the rest drawn before is still right. ``None``: keep no picture."""
+        return None
+
+    def scale_artists(self) -> list[Artist]:
+        """Those of :meth:`dynamic_artists` that lie under all the others and change only
+        with :meth:`scale_signature` (the week chart's y axes): a picture taken with them
+        serves until the scale changes."""
+        return []
+
+    def scale_signature(self) -> object:
+        return None
+
     def message_text(self) -> str:
         """The text over the chart ("Nothing planned"), empty when none is shown."""
         if self.message is None or not self.message.get_visible():
@@ -260,6 +294,7 @@ class Chart:
             self.message.set_in_layout(False)
             self._build()
             self._layout = layout
+            self._builds += 1
         self._update()
 
     def _layout_key(self) -> object:
@@ -328,9 +363,15 @@ class WeekChart(Chart):
     """Magnesium and vitamin D per day against the EAR, RDA/AI and UL (two axes).
 
     Each bar is the day's total: the hatched bottom part from supplements, the solid part
-    on top from food. The magnesium UL applies to supplements only, so its line is drawn
-    (against the hatched part) only when magnesium supplements are taken. Days with
-    findings carry a marker in the colour of their most severe finding.
+    on top from food. A UL compared with a part of the total only (the magnesium UL: the
+    supplements, as :func:`planner.core.status.amount_for_ul` has it) is named over the
+    axes, and its line drawn (against the hatched part) only when some day has an amount
+    it counts. Days with findings carry a marker in the colour of their most severe
+    finding.
+
+    The figure is built for a number of days; a new value of as many days (every edit,
+    another week, other targets) moves the bars, lines, labels and markers it has, and
+    changes the titles and legends only when their text changes.
     """
 
     kind: ClassVar[ChartKind] = "week"
@@ -340,21 +381,56 @@ class WeekChart(Chart):
         self.axes: dict[str, Axes] = {}
         self.food_bars: dict[str, BarContainer] = {}
         self.supplement_bars: dict[str, BarContainer] = {}
-        #: Per nutrient key: ``ear``, ``recommended`` and ``ul`` lines (those it has).
+        #: Per nutrient key: the ``ear``, ``recommended`` and ``ul`` lines shown (those it has).
         self.threshold_lines: dict[str, dict[str, Line2D]] = {}
-        #: Per nutrient key and severity: markers above the bars of the days concerned.
+        #: Per nutrient key and severity: markers above the bars of the days concerned
+        #: (the severities found in the week).
         self.finding_markers: dict[str, dict[Severity, Line2D]] = {}
         self.value_labels: dict[str, list[Annotation]] = {}
         self.not_planned_labels: dict[str, list[Text]] = {}
-        # The y of each threshold line, for the height of the axes.
+        # Every threshold line and marker of an axes, shown or not.
+        self._lines: dict[str, dict[str, Line2D]] = {}
+        self._markers: dict[str, dict[Severity, Line2D]] = {}
+        # The y of each threshold line shown, for the height of the axes.
         self._levels: dict[str, list[float]] = {}
+        # The texts of each legend, to make a legend anew only when they change.
+        self._legend_texts: dict[str, tuple[str, ...]] = {}
+        self._dates: tuple[date, ...] = ()
+        # What the figure shows around the bars: days, titles, legends (see _update).
+        self._frame: object = None
         super().__init__(figure, style)
 
     def layout_signature(self) -> object:
-        data = self.data
         # A new scale moves the layout only if its tick labels get longer or shorter.
         scales = tuple(_tick_widths(ax) for ax in self.axes.values())
-        return (self._layout, scales, data.day if data else None, data.is_empty if data else None)
+        return (self._builds, scales, self._frame)
+
+    def background_signature(self) -> object:
+        # The scales are drawn with the bars (a new one is no new layout unless its tick
+        # labels are longer or shorter, which the layout signature has).
+        return self.layout_signature() if self.axes else None
+
+    def scale_artists(self) -> list[Artist]:
+        return [ax.yaxis for ax in self.axes.values()]
+
+    def scale_signature(self) -> object:
+        return tuple(ax.get_ylim() for ax in self.axes.values())
+
+    def dynamic_artists(self) -> list[Artist]:
+        """The y axes (scale, grid and unit), bars, threshold lines, value labels and
+        markers, and the spines: they lie over the foot of the bars and under the lines,
+        so they are drawn among them."""
+        artists: list[Artist] = []
+        for key, ax in self.axes.items():
+            artists.append(ax.yaxis)
+            artists.extend(self.supplement_bars[key].patches)
+            artists.extend(self.food_bars[key].patches)
+            artists.extend(self._lines[key].values())
+            artists.extend(self.value_labels[key])
+            artists.extend(self.not_planned_labels[key])
+            artists.extend(self._markers[key].values())
+            artists.extend(ax.spines.values())
+        return artists
 
     def _nutrients(self) -> tuple[NutrientWeek, NutrientWeek] | None:
         if self.data is None:
@@ -362,160 +438,195 @@ class WeekChart(Chart):
         return self.data.week.magnesium, self.data.week.vitamin_d
 
     def _layout_key(self) -> object:
-        data = self.data
-        if data is None:
-            return (self.style, None)
-        week = data.week
-        severities = frozenset(s for s in week.severities if s is not None)
-        thresholds = tuple(
-            (n.ear, n.recommended, n.recommended_label, n.ul, n.ul_applies_to,
-             n.ul_applies_to == "supplements" and n.has_supplements)
-            for n in (week.magnesium, week.vitamin_d)
-        )
-        return (self.style, week.dates, thresholds, severities)
+        """The structure: the style and the number of days (none: the message alone)."""
+        days = len(self.data.week.dates) if self.data is not None else 0
+        return (self.style, days)
 
     def _build(self) -> None:
         for artists in (self.axes, self.food_bars, self.supplement_bars, self.threshold_lines,
                         self.finding_markers, self.value_labels, self.not_planned_labels,
-                        self._levels):
+                        self._lines, self._markers, self._levels, self._legend_texts):
             artists.clear()
-        nutrients = self._nutrients()
-        if self.data is None or nutrients is None or not self.data.week.dates:
+        self._dates = ()
+        self._frame = None
+        days = len(self.data.week.dates) if self.data is not None else 0
+        if not days:
             return  # no week at all: the message alone
-        style = self.style
         top, bottom = self.figure.subplots(2, 1, sharex=True)
         self.axes = dict(zip(self.KEYS, (top, bottom), strict=True))
-        dates = self.data.week.dates
-        positions = list(range(len(dates)))
-        zeros = [0.0] * len(dates)
-        for index, key in enumerate(self.KEYS):
-            ax = self.axes[key]
-            self._style_axes(ax)
-            ax.grid(axis="y", color=style.muted, alpha=0.25, linewidth=0.6)
-            nutrient = nutrients[index]
-            self.supplement_bars[key] = ax.bar(
-                positions, zeros, _BAR_WIDTH, facecolor=style.plot_background,
-                edgecolor=style.supplements, hatch=_HATCH, linewidth=0.8, zorder=2,
-            )
-            self.food_bars[key] = ax.bar(
-                positions, zeros, _BAR_WIDTH, bottom=zeros, color=style.food, zorder=2,
-            )
-            handles: list[Patch | Line2D] = [
-                Patch(color=style.food, label="Food"), self._supplement_patch("Supplements"),
-            ]
-            lines, note = self._thresholds(ax, nutrient)
-            handles.extend(lines.values())
-            self.threshold_lines[key] = lines
-            self._levels[key] = [
-                level for name, level in (
-                    ("ear", nutrient.ear), ("recommended", nutrient.recommended),
-                    ("ul", nutrient.ul),
-                ) if name in lines and level is not None
-            ]
-            self._title(ax, nutrient.label, note)
-            ax.set_ylabel(f"{nutrient.unit} a day")
-            self.value_labels[key] = [
-                ax.annotate("", (x, 0.0), xytext=(0, 3), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=style.font_size * 0.85,
-                            color=style.text, zorder=4, bbox=_LABEL_BOX | {
-                                "facecolor": style.plot_background})
-                for x in positions
-            ]
-            self.not_planned_labels[key] = [
-                ax.text(x, 0.0, "not planned", rotation=90, ha="center", va="bottom",
-                        fontsize=style.font_size * 0.85, color=style.muted, zorder=4)
-                for x in positions
-            ]
-            above = offset_copy(ax.transData, fig=self.figure, y=17, units="points")
-            markers: dict[Severity, Line2D] = {}
-            present = {s for s in self.data.week.severities if s is not None}
-            for severity in _SEVERITY_ORDER:
-                if severity not in present:
-                    continue
-                (marker,) = ax.plot(
-                    [], [], linestyle="none", marker=_SEVERITY_MARKERS[severity],
-                    markersize=8, color=style.severity(severity), transform=above,
-                    label=_SEVERITY_NAMES[severity], zorder=5, clip_on=False,
-                )
-                markers[severity] = marker
-                if index == 0:
-                    handles.append(marker)
-            self.finding_markers[key] = markers
-            self._legend(ax, handles)
-        bottom.set_xticks(positions, [_day_label(d) for d in dates])
-        bottom.set_xlim(-0.6, len(dates) - 0.4)
-        self._heading(f"Magnesium and vitamin D, week of {_short_date(dates[0])}")
+        positions = list(range(days))
+        for key, ax in self.axes.items():
+            self._build_axes(key, ax, positions)
+        bottom.set_xticks(positions)
+        bottom.set_xlim(-0.6, days - 0.4)
 
-    def _thresholds(self, ax: Axes, nutrient: NutrientWeek) -> tuple[dict[str, Line2D], str]:
+    def _build_axes(self, key: str, ax: Axes, positions: list[int]) -> None:
         style = self.style
-        unit = nutrient.unit
-        lines: dict[str, Line2D] = {}
-        if nutrient.ear is not None and nutrient.key == "magnesium_mg":
-            # The EAR is the cut-point of the magnesium rule; vitamin D is judged by its RDA.
-            lines["ear"] = ax.axhline(
-                nutrient.ear, color=style.ear, linestyle="--", linewidth=1.4, zorder=3,
-                label=f"EAR {nutrient.ear:g} {unit}",
+        zeros = [0.0] * len(positions)
+        self._style_axes(ax)
+        ax.grid(axis="y", color=style.muted, alpha=0.25, linewidth=0.6)
+        self.supplement_bars[key] = ax.bar(
+            positions, zeros, _BAR_WIDTH, facecolor=style.plot_background,
+            edgecolor=style.supplements, hatch=_HATCH, linewidth=0.8, zorder=2,
+        )
+        self.food_bars[key] = ax.bar(
+            positions, zeros, _BAR_WIDTH, bottom=zeros, color=style.food, zorder=2,
+        )
+        # Placed and labelled, or hidden, by each value (_update_thresholds).
+        self._lines[key] = {
+            "ear": ax.axhline(0.0, color=style.ear, linestyle="--", linewidth=1.4, zorder=3,
+                              visible=False),
+            "recommended": ax.axhline(0.0, color=style.recommended, linestyle="-",
+                                      linewidth=1.4, zorder=3, visible=False),
+            "ul": ax.axhline(0.0, color=style.upper_limit, linestyle=":", linewidth=1.6,
+                             zorder=3, visible=False),
+        }
+        self.value_labels[key] = [
+            ax.annotate("", (x, 0.0), xytext=(0, 3), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=style.font_size * 0.85,
+                        color=style.text, zorder=4, bbox=_LABEL_BOX | {
+                            "facecolor": style.plot_background})
+            for x in positions
+        ]
+        self.not_planned_labels[key] = [
+            ax.text(x, 0.0, "not planned", rotation=90, ha="center", va="bottom",
+                    fontsize=style.font_size * 0.85, color=style.muted, zorder=4)
+            for x in positions
+        ]
+        above = offset_copy(ax.transData, fig=self.figure, y=17, units="points")
+        markers: dict[Severity, Line2D] = {}
+        for severity in _SEVERITY_ORDER:
+            (markers[severity],) = ax.plot(
+                [], [], linestyle="none", marker=_SEVERITY_MARKERS[severity],
+                markersize=8, color=style.severity(severity), transform=above,
+                label=_SEVERITY_NAMES[severity], zorder=5, clip_on=False,
             )
-        if nutrient.recommended is not None:
-            lines["recommended"] = ax.axhline(
-                nutrient.recommended, color=style.recommended, linestyle="-", linewidth=1.4,
-                zorder=3, label=f"{nutrient.recommended_label} {nutrient.recommended:g} {unit}",
-            )
-        note = ""
-        if nutrient.ul is not None:
-            if nutrient.ul_applies_to == "supplements":
-                note = f"UL {nutrient.ul:g} {unit} applies to supplements only"
-                if nutrient.has_supplements:
-                    lines["ul"] = ax.axhline(
-                        nutrient.ul, color=style.upper_limit, linestyle=":", linewidth=1.6,
-                        zorder=3, label=f"UL {nutrient.ul:g} {unit} (supplements)",
-                    )
-            else:
-                lines["ul"] = ax.axhline(
-                    nutrient.ul, color=style.upper_limit, linestyle=":", linewidth=1.6,
-                    zorder=3, label=f"UL {nutrient.ul:g} {unit}",
-                )
-        return lines, note
+        self._markers[key] = markers
 
     def _update(self) -> None:
         nutrients = self._nutrients()
         data = self.data
         if data is None or nutrients is None or not self.axes:
+            self._frame = None
             self._show_message(NOTHING_PLANNED)
             return
         self._show_message(None if not data.is_empty else NOTHING_PLANNED)
         week = data.week
-        _mark_selected_day(self.axes[self.KEYS[-1]], week.dates, data.day)
-        for key, nutrient in zip(self.KEYS, nutrients, strict=True):
+        self._update_days(week.dates, data.day)
+        present = {s for s in week.severities if s is not None}
+        frame: list[object] = [week.dates, data.day, data.is_empty]
+        for index, (key, nutrient) in enumerate(zip(self.KEYS, nutrients, strict=True)):
             ax = self.axes[key]
             # A week with nothing planned shows its heading and the message, not empty axes.
             ax.set_visible(not data.is_empty)
-            highest = 0.0
-            for index, day in enumerate(nutrient.days):
-                supplements = day.supplements if day.planned else 0.0
-                food = (day.food or 0.0) if day.planned else 0.0
-                self.supplement_bars[key].patches[index].set_height(supplements)
-                food_bar = self.food_bars[key].patches[index]
-                food_bar.set_y(supplements)
-                food_bar.set_height(food)
-                total = day.total
-                label = self.value_labels[key][index]
-                label.xy = (index, total or 0.0)
-                if total is None:
-                    label.set_text("?" if day.planned else "")
-                else:
-                    shown = f"{total:.0f}" if nutrient.unit == "mg" else f"{total:.1f}"
-                    label.set_text(("≥" if day.unknown else "") + shown)
-                    highest = max(highest, total)
-                self.not_planned_labels[key][index].set_visible(not day.planned)
-            for severity, marker in self.finding_markers[key].items():
-                flagged = [i for i, s in enumerate(week.severities) if s == severity]
-                heights = [nutrient.days[i].total or 0.0 for i in flagged]
-                marker.set_data(flagged, heights)
+            self.finding_markers[key] = {
+                s: self._markers[key][s] for s in _SEVERITY_ORDER if s in present}
+            # The markers first: the legend copies them as they are.
+            self._update_markers(key, nutrient, week.severities)
+            frame.append(self._update_thresholds(key, nutrient, with_markers=index == 0))
+            highest = self._update_bars(key, nutrient)
             highest = max([highest, *self._levels[key]])
             # Room above the highest bar for its label and marker, up to a round number, so
             # that the scale (and the layout) stays put while the plan is edited.
             ax.set_ylim(0.0, _round_up(highest * 1.2))
+        self._frame = tuple(frame)
+
+    def _update_days(self, dates: tuple[date, ...], selected: date | None) -> None:
+        """The day names under the bars, the selected one in bold, and the heading."""
+        bottom = self.axes[self.KEYS[-1]]
+        if dates != self._dates:
+            bottom.set_xticks(list(range(len(dates))), [_day_label(d) for d in dates])
+            self._heading(f"Magnesium and vitamin D, week of {_short_date(dates[0])}")
+            self._dates = dates
+        _mark_selected_day(bottom, dates, selected)
+
+    def _update_thresholds(self, key: str, nutrient: NutrientWeek, *,
+                           with_markers: bool) -> object:
+        """The threshold lines, the titles and the legend of one axes; returns their texts."""
+        ax = self.axes[key]
+        levels = _threshold_levels(nutrient)
+        for name, line in self._lines[key].items():
+            level = levels.get(name)
+            line.set_visible(level is not None)
+            if level is not None:
+                line.set_ydata([level[0], level[0]])
+                line.set_label(level[1])
+        shown = {name: self._lines[key][name] for name in levels}
+        self.threshold_lines[key] = shown
+        self._levels[key] = [level for level, _label in levels.values()]
+        note = _ul_note(nutrient)
+        self._title(ax, nutrient.label, note)
+        ax.set_ylabel(f"{nutrient.unit} a day")
+        handles: list[Patch | Line2D] = [
+            Patch(color=self.style.food, label="Food"), self._supplement_patch("Supplements"),
+            *shown.values(),
+        ]
+        if with_markers:
+            handles.extend(self.finding_markers[key].values())
+        texts = tuple(str(handle.get_label()) for handle in handles)
+        if texts != self._legend_texts.get(key):
+            self._legend(ax, handles)
+            self._legend_texts[key] = texts
+        return (nutrient.label, nutrient.unit, note, texts)
+
+    def _update_bars(self, key: str, nutrient: NutrientWeek) -> float:
+        """The bars and value labels of one nutrient; returns the highest total."""
+        highest = 0.0
+        for index, day in enumerate(nutrient.days):
+            supplements = day.supplements if day.planned else 0.0
+            food = (day.food or 0.0) if day.planned else 0.0
+            self.supplement_bars[key].patches[index].set_height(supplements)
+            food_bar = self.food_bars[key].patches[index]
+            food_bar.set_y(supplements)
+            food_bar.set_height(food)
+            total = day.total
+            label = self.value_labels[key][index]
+            label.xy = (index, total or 0.0)
+            if total is None:
+                label.set_text("?" if day.planned else "")
+            else:
+                shown = f"{total:.0f}" if nutrient.unit == "mg" else f"{total:.1f}"
+                label.set_text(("≥" if day.unknown else "") + shown)
+                highest = max(highest, total)
+            self.not_planned_labels[key][index].set_visible(not day.planned)
+        return highest
+
+    def _update_markers(self, key: str, nutrient: NutrientWeek,
+                        severities: tuple[Severity | None, ...]) -> None:
+        for severity, marker in self._markers[key].items():
+            flagged = [i for i, s in enumerate(severities) if s == severity]
+            heights = [nutrient.days[i].total or 0.0 for i in flagged]
+            marker.set_data(flagged, heights)
+            # Hidden when empty: an empty line would count the corner of the figure into
+            # the constrained layout.
+            marker.set_visible(bool(flagged))
+
+
+def _threshold_levels(nutrient: NutrientWeek) -> dict[str, tuple[float, str]]:
+    """The threshold lines a nutrient has: their y and legend label, by name."""
+    unit = nutrient.unit
+    levels: dict[str, tuple[float, str]] = {}
+    if nutrient.ear is not None and nutrient.key == "magnesium_mg":
+        # The EAR is the cut-point of the magnesium rule; vitamin D is judged by its RDA.
+        levels["ear"] = (nutrient.ear, f"EAR {nutrient.ear:g} {unit}")
+    if nutrient.recommended is not None:
+        levels["recommended"] = (
+            nutrient.recommended,
+            f"{nutrient.recommended_label} {nutrient.recommended:g} {unit}",
+        )
+    # A UL on a part of the total (supplements) is drawn against that part only when some
+    # day has an amount it counts; a UL on the whole total is always drawn.
+    if nutrient.ul is not None and (not nutrient.ul_on_part or nutrient.has_ul_amount):
+        part = " (supplements)" if nutrient.ul_on_part else ""
+        levels["ul"] = (nutrient.ul, f"UL {nutrient.ul:g} {unit}{part}")
+    return levels
+
+
+def _ul_note(nutrient: NutrientWeek) -> str:
+    """Over the axes, for a UL compared with the supplements only."""
+    if nutrient.ul is None or not nutrient.ul_on_part:
+        return ""
+    return f"UL {nutrient.ul:g} {nutrient.unit} applies to supplements only"
 
 
 def _tick_widths(ax: Axes) -> int:
@@ -546,8 +657,8 @@ class SourcesChart(Chart):
     def layout_signature(self) -> object:
         ax = self.ax
         if ax is None or self.bars is None:
-            return (self._layout, self.message_text())
-        return (self._layout, tuple(self.labels), ax.get_xlim(), ax.get_title(loc="left"),
+            return (self._builds, self.message_text())
+        return (self._builds, tuple(self.labels), ax.get_xlim(), ax.get_title(loc="left"),
                 self.figure.get_suptitle())
 
     def _build(self) -> None:
@@ -635,8 +746,8 @@ class RatioChart(Chart):
     def layout_signature(self) -> object:
         data = self.data
         if self.ax is None or data is None or self.bars is None:
-            return (self._layout, self.message_text())
-        return (self._layout, data.week.dates, data.day, data.ratio.limit, self.ax.get_ylim())
+            return (self._builds, self.message_text())
+        return (self._builds, data.week.dates, data.day, data.ratio.limit, self.ax.get_ylim())
 
     def _build(self) -> None:
         self.ax = self.figure.subplots()
@@ -704,9 +815,9 @@ class SharesChart(Chart):
 
     def layout_signature(self) -> object:
         if self.ax is None or self.food_bars is None:
-            return (self._layout, self.message_text())
+            return (self._builds, self.message_text())
         rows = tuple(label.get_text() for label in self.ax.get_yticklabels())
-        return (self._layout, rows, self.ax.get_title(loc="left"), self.figure.get_suptitle())
+        return (self._builds, rows, self.ax.get_title(loc="left"), self.figure.get_suptitle())
 
     def _build(self) -> None:
         self.ax = self.figure.subplots()

@@ -42,10 +42,10 @@ def _rice(foods: Sequence[Food]) -> Food:
     return next(food for food in foods if food.ref.source_id == RICE)
 
 
-def _check_goal(benchmark: BenchmarkFixture, goal_s: float) -> None:
-    if not benchmark.disabled:
-        assert benchmark.stats is not None
-        assert benchmark.stats.stats.median < goal_s
+def _note_goal(benchmark: BenchmarkFixture, goal_s: float) -> None:
+    """Record the goal beside the figures; never assert a time (a shared machine fails
+    such an assert for noise, not for code)."""
+    benchmark.extra_info["goal_s"] = goal_s
 
 
 def _check_rice_swaps(swaps: list[Swap]) -> None:
@@ -67,7 +67,7 @@ def test_build_the_swap_index_of_the_whole_database(
     index: SwapIndex = benchmark(build)
 
     assert sum(len(group_foods) for group_foods in index.foods_by_group.values()) > 5000
-    _check_goal(benchmark, INDEX_GOAL_S)
+    _note_goal(benchmark, INDEX_GOAL_S)
 
 
 @pytest.mark.benchmark(group="swaps")
@@ -80,7 +80,7 @@ def test_swaps_for_200_g_white_rice_over_the_index(
     swaps: list[Swap] = benchmark(find_swaps, rice, 200, index, groups)
 
     _check_rice_swaps(swaps)
-    _check_goal(benchmark, GOAL_S)
+    _note_goal(benchmark, GOAL_S)
 
 
 @pytest.mark.benchmark(group="swaps")
@@ -94,4 +94,4 @@ def test_swaps_for_200_g_white_rice_over_the_plain_food_list(
     swaps: list[Swap] = benchmark(find_swaps, rice, 200, foods, groups)
 
     _check_rice_swaps(swaps)
-    _check_goal(benchmark, GOAL_S)
+    _note_goal(benchmark, GOAL_S)

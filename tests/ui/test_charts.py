@@ -9,8 +9,11 @@ Screenshots of every chart go to ``/tmp/planner-shots/chart_*.png`` to be looked
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
+import matplotlib.image as mpimg
+import numpy as np
 import pytest
 from demo_dates import MONDAY
 from matplotlib.colors import to_hex
@@ -18,6 +21,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from planner.app import Services
 from planner.core.chart_data import build_chart_data
 from planner.core.foods import FoodRef
 from planner.core.plan import Plan, Profile
@@ -29,6 +33,7 @@ from planner.reports.charts import (
     SharesChart,
     SourcesChart,
     WeekChart,
+    figure_bytes,
 )
 from planner.services.outputs import ProtectedFileError
 from planner.ui.common.document import PlanDocument
@@ -36,6 +41,7 @@ from planner.ui.plan.charts import ChartsView, chart_style
 
 SHOTS = Path("/tmp/planner-shots")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TUESDAY = MONDAY + dt.timedelta(days=1)
 WEDNESDAY = MONDAY + dt.timedelta(days=2)
 PUMPKIN_SEEDS = "usda:12014"
 
@@ -113,16 +119,16 @@ def test_bars_are_the_daily_totals_of_the_demo_week(
 def test_threshold_lines_of_a_woman_of_45(view: ChartsView) -> None:
     chart = _week(view)
     mg, vitamin_d = chart.threshold_lines["magnesium_mg"], chart.threshold_lines["vitamin_d_ug"]
-    assert mg["ear"].get_ydata()[0] == 265
-    assert mg["recommended"].get_ydata()[0] == 320
+    assert mg["ear"].get_ydata()[0] == 265  # type: ignore[index]
+    assert mg["recommended"].get_ydata()[0] == 320  # type: ignore[index]
     assert "ul" not in mg  # the magnesium UL counts supplements only; the demo has none
     assert "UL 350 mg applies to supplements only" in chart.axes["magnesium_mg"].get_title(
         loc="right")
-    assert vitamin_d["recommended"].get_ydata()[0] == 15
-    assert vitamin_d["ul"].get_ydata()[0] == 100
-    labels = [t.get_text() for t in chart.axes["magnesium_mg"].get_legend().get_texts()]
+    assert vitamin_d["recommended"].get_ydata()[0] == 15  # type: ignore[index]
+    assert vitamin_d["ul"].get_ydata()[0] == 100  # type: ignore[index]
+    labels = [t.get_text() for t in chart.axes["magnesium_mg"].get_legend().get_texts()]  # type: ignore[union-attr]
     assert {"EAR 265 mg", "RDA 320 mg", "Food", "Supplements"} <= set(labels)
-    labels = [t.get_text() for t in chart.axes["vitamin_d_ug"].get_legend().get_texts()]
+    labels = [t.get_text() for t in chart.axes["vitamin_d_ug"].get_legend().get_texts()]  # type: ignore[union-attr]
     assert {"RDA 15 µg", "UL 100 µg"} <= set(labels)
     # Units on the axes.
     assert chart.axes["magnesium_mg"].get_ylabel() == "mg a day"
@@ -133,16 +139,16 @@ def test_threshold_lines_of_a_woman_of_45(view: ChartsView) -> None:
 
 
 def test_days_with_findings_are_marked(
-    qtbot: QtBot, view: ChartsView, demo_document: PlanDocument, services
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, view: ChartsView, demo_document: PlanDocument, services: Services
+) -> None:
     flagged = [i for i, day in enumerate(demo_document.analysis.days)
                if any(f.severity == "warning" for f in day.findings)]
     assert flagged == list(range(7))  # the demo: vitamin D high, magnesium low, every day
     markers = _week(view).finding_markers["magnesium_mg"]
     assert set(markers) == {"warning"}
-    assert list(markers["warning"].get_xdata()) == flagged
+    assert list(markers["warning"].get_xdata()) == flagged  # type: ignore[arg-type]
     # Each marker sits on its bar (and is lifted above it by an offset in points).
-    assert list(markers["warning"].get_ydata()) == pytest.approx(
+    assert list(markers["warning"].get_ydata()) == pytest.approx(  # type: ignore[arg-type]
         [demo_document.analysis.days[i].totals["magnesium_mg"].value for i in flagged])
 
     # 30 g of pumpkin seeds (592 mg/100 g) lifts Monday above the EAR: its marker goes.
@@ -156,7 +162,7 @@ def test_days_with_findings_are_marked(
     chart = _week(view)
     assert chart.food_bars["magnesium_mg"] is bars  # updated in place, not rebuilt
     assert bars[0].get_height() == pytest.approx(before + 30 * 5.92)
-    assert list(chart.finding_markers["magnesium_mg"]["warning"].get_xdata()) == [1, 2, 3, 4,
+    assert list(chart.finding_markers["magnesium_mg"]["warning"].get_xdata()) == [1, 2, 3, 4,  # type: ignore[arg-type]
                                                                                   5, 6]
 
 
@@ -201,11 +207,11 @@ def test_calcium_to_magnesium_ratio_per_day(
     chart = view.chart()
     assert isinstance(chart, RatioChart) and chart.bars is not None
     expected = [
-        day.totals["calcium_mg"].value / day.totals["magnesium_mg"].value
+        day.totals["calcium_mg"].value / day.totals["magnesium_mg"].value  # type: ignore[operator]
         for day in demo_document.analysis.days
     ]
     assert [bar.get_height() for bar in chart.bars] == pytest.approx(expected)
-    assert chart.limit_line is not None and chart.limit_line.get_ydata()[0] == 2.6
+    assert chart.limit_line is not None and chart.limit_line.get_ydata()[0] == 2.6  # type: ignore[index]
 
 
 def test_supplement_shares(view: ChartsView, demo_document: PlanDocument) -> None:
@@ -225,7 +231,9 @@ def test_supplement_shares(view: ChartsView, demo_document: PlanDocument) -> Non
     assert magnesium.from_supplements == 0.0
 
 
-def test_nothing_planned(qtbot: QtBot, view: ChartsView, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_planned(
+    qtbot: QtBot, view: ChartsView, services: Services, tmp_path: Path
+) -> None:
     plans = services.plans
     empty = plans.analyze(Plan.week(Profile("Ana", "female", 45), MONDAY), {})
     view.resize(900, 600)
@@ -347,3 +355,115 @@ def test_save_never_replaces_the_database(view: ChartsView, isolated_paths: Path
     mine = tmp_path / "old.svg"
     mine.write_text("<svg/>", encoding="utf-8")
     assert view.save(mine).read_text(encoding="utf-8") != "<svg/>"  # the dialog asked
+
+
+def _shown_view(qtbot: QtBot, view: ChartsView, demo_document: PlanDocument) -> None:
+    """``view`` on screen, following the document as the window makes it."""
+    demo_document.changed.connect(
+        lambda: view.set_analysis(demo_document.analysis, demo_document.foods, WEDNESDAY))
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.waitUntil(lambda: view.renders[view.current_chart()] > 0)
+
+
+def _pixels_of_a_full_drawing(view: ChartsView) -> np.ndarray:
+    """The chart on show as a new full rendering of its figure (a PNG file) has it."""
+    image = mpimg.imread(io.BytesIO(figure_bytes(view.figure(), "png")), format="png")
+    return np.asarray((image * 255).round(), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("grams", [5, 30], ids=["same-scale", "new-scale"])
+def test_an_edit_redraws_the_bars_at_the_new_totals(
+    qtbot: QtBot, view: ChartsView, demo_document: PlanDocument, services: Services,
+    grams: int,
+) -> None:
+    _shown_view(qtbot, view, demo_document)
+    chart = _week(view)
+    bars = chart.food_bars["magnesium_mg"]
+    top = chart.axes["magnesium_mg"].get_ylim()[1]
+    renders, blits = view.renders["week"], view.blits["week"]
+
+    # Pumpkin seeds (592 mg/100 g) on Monday: 5 g stays within the magnesium scale, 30 g
+    # lifts Monday's bar over its top (400 mg), so the scale is drawn again too.
+    pumpkin_seeds = services.foods.get(PUMPKIN_SEEDS)
+    with qtbot.waitSignal(demo_document.changed):
+        assert demo_document.add_entry(MONDAY, 3, pumpkin_seeds, grams, "g")
+    qtbot.waitUntil(lambda: view.blits["week"] > blits)
+    assert (chart.axes["magnesium_mg"].get_ylim()[1] > top) == (grams == 30)
+
+    # The same artists, at the new totals of the analysis to the last digit.
+    assert view.chart("week") is chart and chart.food_bars["magnesium_mg"] is bars
+    for key in chart.KEYS:
+        for index, day in enumerate(demo_document.analysis.days):
+            total = day.totals[key]
+            assert chart.food_bars[key][index].get_height() == total.from_food
+            assert chart.supplement_bars[key][index].get_height() == total.from_supplements
+        assert _bar_totals(chart, key) == pytest.approx(
+            [day.totals[key].value for day in demo_document.analysis.days], rel=1e-12)
+    monday = demo_document.analysis.day(MONDAY).totals["magnesium_mg"].value
+    assert monday is not None
+    assert chart.value_labels["magnesium_mg"][0].get_text() == f"{monday:.0f}"
+    # Only the changed artists were drawn (on the picture kept of the rest), and the
+    # canvas shows exactly what a full drawing of the figure does.
+    assert view.renders["week"] == renders and view.blits["week"] == blits + 1
+    assert np.array_equal(np.asarray(view.canvas().buffer_rgba()),
+                          _pixels_of_a_full_drawing(view))
+
+
+def test_a_change_around_the_bars_renders_the_whole_chart(
+    qtbot: QtBot, view: ChartsView, demo_document: PlanDocument,
+) -> None:
+    _shown_view(qtbot, view, demo_document)
+    renders = view.renders["week"]
+    # Another selected day (its name in bold): no picture kept is right any more.
+    view.set_analysis(demo_document.analysis, demo_document.foods, MONDAY)
+    qtbot.waitUntil(lambda: view.renders["week"] > renders)
+    weights = [t.get_fontweight() for t in _week(view).axes["vitamin_d_ug"].get_xticklabels()]
+    assert weights[:3] == ["bold", "normal", "normal"]
+    assert np.array_equal(np.asarray(view.canvas().buffer_rgba()),
+                          _pixels_of_a_full_drawing(view))
+
+
+def test_a_hidden_chart_is_not_redrawn_until_shown(
+    qtbot: QtBot, view: ChartsView, demo_document: PlanDocument, services: Services,
+) -> None:
+    view.set_chart("sources")
+    _shown_view(qtbot, view, demo_document)
+    week = _week(view)  # drawn from the data, not rendered: it is not on show
+    shown_before = week.data
+    heights = [bar.get_height() for bar in week.food_bars["magnesium_mg"]]
+    counts = {kind: (view.renders[kind], view.blits[kind]) for kind in CHART_KINDS}
+
+    pumpkin_seeds = services.foods.get(PUMPKIN_SEEDS)
+    with qtbot.waitSignal(demo_document.changed):
+        assert demo_document.add_entry(MONDAY, 3, pumpkin_seeds, 30, "g")
+    # The chart on show is drawn again; the week chart is left as it was, stale.
+    qtbot.waitUntil(lambda: view.renders["sources"] > counts["sources"][0])
+    qtbot.wait(50)
+    assert week.data is shown_before
+    assert [bar.get_height() for bar in week.food_bars["magnesium_mg"]] == heights
+    for kind in ("week", "ratio", "shares"):
+        assert (view.renders[kind], view.blits[kind]) == counts[kind]
+
+    # Shown, it catches up: the new totals, drawn once.
+    view.set_chart("week")
+    assert week.data is view.data()
+    qtbot.waitUntil(lambda: view.renders["week"] + view.blits["week"] > sum(counts["week"]))
+    monday = demo_document.analysis.day(MONDAY).totals["magnesium_mg"]
+    assert week.food_bars["magnesium_mg"][0].get_height() == monday.from_food
+    assert np.array_equal(np.asarray(view.canvas().buffer_rgba()),
+                          _pixels_of_a_full_drawing(view))
+
+    # A view not on screen (another tab) draws nothing either, until it is shown again.
+    view.hide()
+    counts = {kind: (view.renders[kind], view.blits[kind]) for kind in CHART_KINDS}
+    with qtbot.waitSignal(demo_document.changed):
+        assert demo_document.add_entry(TUESDAY, 3, pumpkin_seeds, 30, "g")
+    qtbot.wait(50)
+    assert {kind: (view.renders[kind], view.blits[kind]) for kind in CHART_KINDS} == counts
+    assert week.data is not view.data()
+    view.show()
+    qtbot.waitUntil(lambda: view.renders["week"] + view.blits["week"] > sum(counts["week"]))
+    tuesday = demo_document.analysis.day(TUESDAY).totals["magnesium_mg"]
+    assert week.food_bars["magnesium_mg"][1].get_height() == tuesday.from_food

@@ -200,3 +200,14 @@ def test_the_first_frame_imports_only_what_it_shows(db_path: Path) -> None:
     loaded = set(result.stdout.split())
     assert "planner.ui.plan.day_view" in loaded
     assert [name for name in _LATER if name in loaded] == []
+
+
+def test_the_whole_window_fits_a_1024_pixel_screen(qtbot: QtBot, window: MainWindow) -> None:
+    # Every tab built (the Shopping toolbar and the recipe editor were the widest).
+    window.finish_start()
+    for index in range(window.tabs.count()):
+        window.tabs.setCurrentIndex(index)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1024 and hint.height() <= 700, (hint.width(), hint.height())
+    window.resize(1024, 700)
+    assert (window.width(), window.height()) == (1024, 700)

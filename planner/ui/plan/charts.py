@@ -8,22 +8,37 @@ builds one from the document's analysis) and never queries anything itself.
 
 The drawing is :mod:`planner.reports.charts`, the same as in the weekly report; here each
 chart keeps its own :class:`~matplotlib.figure.Figure` on a ``FigureCanvasQTAgg`` for the
-life of the view. A new value updates the chart on show (bar heights in place for the
-week chart) and asks for a redraw with ``draw_idle()``, so a burst of edits costs one
-render; charts not on show, or a view not on screen, are brought up to date when they are
-shown. Colours follow the palette (light or dark) through :func:`chart_style`.
+life of the view. A new value updates only the chart on show, in place (the artists keep
+their places and take the new heights and texts), and asks for one render on the next
+turn of the event loop, so a burst of edits costs one render; charts not on show, or a
+view not on screen, are marked stale and brought up to date when they are shown.
+
+Only what changed is drawn again. The artists a new value changes (the week chart's
+``dynamic_artists``: bars, threshold lines, value labels, markers and its y axes) are
+matplotlib ``animated`` artists: a full render leaves them out, the view keeps a picture
+of what it drew, then draws them on top. While the rest stays the same (the chart's
+``background_signature``: days, titles, legends, layout; and the canvas size), an edit
+puts that picture back and draws only them on it (blitting), the y axes too only when
+the scale changed (a second picture has them); anything else is a full render. Either
+way the canvas shows the pixels of a full drawing. Colours follow the palette (light or
+dark) through :func:`chart_style`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Final
 
+from matplotlib.artist import Artist
+from matplotlib.backend_bases import DrawEvent
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent, QStandardPaths, Signal
+from PySide6.QtCore import QEvent, QStandardPaths, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -68,6 +83,23 @@ _FILE_NAMES: Final[dict[ChartKind, str]] = {
 _FILE_FILTERS: Final = "PNG image (*.png);;SVG image (*.svg)"
 
 
+@dataclass(frozen=True, slots=True)
+class _Picture:
+    """A chart rendered in part, and what that part showed."""
+
+    #: The pixels (a matplotlib ``BufferRegion`` of the whole figure).
+    region: object
+    #: The chart's background (or scale) signature at the time.
+    signature: object
+    #: Physical width and height of the canvas, and the figure's dpi.
+    size: tuple[int, int, float]
+
+
+def _canvas_size(canvas: FigureCanvasQTAgg) -> tuple[int, int, float]:
+    width, height = canvas.get_width_height(physical=True)
+    return int(width), int(height), float(canvas.figure.dpi)
+
+
 def _mix(color: QColor, other: QColor, share: float) -> str:
     """``share`` of ``color`` blended with the rest of ``other``, as ``#rrggbb``."""
     red = color.redF() * share + other.redF() * (1 - share)
@@ -107,6 +139,19 @@ class ChartsView(QWidget):
         # when shown), and canvases that need a render once on screen.
         self._stale: set[ChartKind] = set(CHART_KINDS)
         self._unrendered: set[ChartKind] = set(CHART_KINDS)
+        # The last full render of each chart without its dynamic artists (see the module),
+        # and the same with the scale artists drawn (the scale changes less often).
+        self._backgrounds: dict[ChartKind, _Picture] = {}
+        self._scales: dict[ChartKind, _Picture] = {}
+        # Charts to render on the next turn of the event loop.
+        self._pending: set[ChartKind] = set()
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(0)
+        self._render_timer.timeout.connect(self.flush)
+        #: How often each chart was rendered on screen in full, and by blitting.
+        self.renders: dict[ChartKind, int] = dict.fromkeys(CHART_KINDS, 0)
+        self.blits: dict[ChartKind, int] = dict.fromkeys(CHART_KINDS, 0)
 
         self.chart_combo = QComboBox(self)
         for kind in CHART_KINDS:
@@ -135,6 +180,7 @@ class ChartsView(QWidget):
             self.canvases[kind] = canvas
             self._charts[kind] = chart_class(kind)(figure, self._style)
             self.stack.addWidget(canvas)
+            canvas.mpl_connect("draw_event", partial(self._on_drawn, kind))
 
         bar = QHBoxLayout()
         bar.addWidget(self.chart_combo, 1)
@@ -210,6 +256,17 @@ class ChartsView(QWidget):
         """The text over the chart shown ("Nothing planned"), empty when there is none."""
         return self.chart().message_text()
 
+    def flush(self) -> None:
+        """Render now what waits for the next turn of the event loop: the chart on show,
+        by blitting when only its dynamic artists changed, else in full."""
+        self._render_timer.stop()
+        pending, self._pending = self._pending, set()
+        for kind in pending:
+            if self._can_blit(kind):
+                self._blit(kind)
+            else:
+                self.canvases[kind].draw()
+
     def save(self, path: Path | str, kind: ChartKind | None = None) -> Path:
         """Write the chart shown (or ``kind``) to ``path``: PNG or SVG by the suffix."""
         target = Path(path)
@@ -218,8 +275,10 @@ class ChartsView(QWidget):
         data = figure_bytes(chart.figure, fmt, dpi=SAVE_DPI if fmt == "png" else None)
         # The save dialog asked before replacing a file; the database never is.
         write_output(target, data, force=True)
-        # Saving renders the figure at another resolution; the screen gets its own again.
-        self.canvases[kind or self.current_chart()].draw_idle()
+        # Saving renders the figure at another resolution; the screen gets its own again
+        # (before the canvas is painted next: matplotlib's draw_idle sees to that).
+        self._forget_pictures(chart.kind)
+        self.canvases[chart.kind].draw_idle()
         return target
 
     def suggested_file_name(self, kind: ChartKind | None = None) -> str:
@@ -285,7 +344,12 @@ class ChartsView(QWidget):
 
     def _bring_up_to_date(self, kind: ChartKind) -> None:
         if kind in self._stale:
-            self._charts[kind].set_data(self._data, self._scope, style=self._style)
+            chart = self._charts[kind]
+            chart.set_data(self._data, self._scope, style=self._style)
+            # Left out of full renders, drawn over them (_on_drawn) or over a picture of
+            # the rest (_blit); a rebuilt figure has new ones.
+            for artist in chart.dynamic_artists():
+                artist.set_animated(True)
             self._stale.discard(kind)
             self._unrendered.add(kind)
 
@@ -297,4 +361,74 @@ class ChartsView(QWidget):
         self._bring_up_to_date(kind)
         if kind in self._unrendered:
             self._unrendered.discard(kind)
-            self.canvases[kind].draw_idle()
+            self._schedule(kind)
+
+    def _schedule(self, kind: ChartKind) -> None:
+        """Render ``kind`` on the next turn of the event loop (once for a burst of edits)."""
+        self._pending.add(kind)
+        self._render_timer.start()
+
+    def _can_blit(self, kind: ChartKind) -> bool:
+        """Whether the picture kept of ``kind`` still shows all but its dynamic artists."""
+        background = self._backgrounds.get(kind)
+        return (background is not None
+                and background.size == _canvas_size(self.canvases[kind])
+                and background.signature == self._charts[kind].background_signature())
+
+    def _blit(self, kind: ChartKind) -> None:
+        """Put the picture back (with the scale when it is still right), draw the dynamic
+        artists on it and show the result."""
+        canvas = self.canvases[kind]
+        scale = self._scales.get(kind)
+        if scale is not None and scale.signature == self._charts[kind].scale_signature():
+            canvas.restore_region(scale.region)
+            self._draw_dynamic(kind, with_scale=False)
+        else:
+            canvas.restore_region(self._backgrounds[kind].region)
+            self._draw_dynamic(kind, with_scale=True)
+        canvas.blit(canvas.figure.bbox)
+        self.blits[kind] += 1
+
+    def _on_drawn(self, kind: ChartKind, event: DrawEvent) -> None:
+        """After a full render on screen: keep a picture of it, then draw the dynamic
+        artists on it (a saved file draws them itself, in their places)."""
+        canvas = self.canvases[kind]
+        if event.canvas is not canvas or canvas.is_saving():
+            return
+        self.renders[kind] += 1
+        chart = self._charts[kind]
+        signature = chart.background_signature()
+        if signature is None or not chart.dynamic_artists():
+            self._forget_pictures(kind)
+            return
+        region = canvas.copy_from_bbox(canvas.figure.bbox)
+        self._backgrounds[kind] = _Picture(region, signature, _canvas_size(canvas))
+        self._draw_dynamic(kind, with_scale=True)
+
+    def _forget_pictures(self, kind: ChartKind) -> None:
+        self._backgrounds.pop(kind, None)
+        self._scales.pop(kind, None)
+
+    def _draw_dynamic(self, kind: ChartKind, *, with_scale: bool) -> None:
+        """Draw the dynamic artists on the renderer's picture; ``with_scale``: the scale
+        artists first, and keep a picture with them."""
+        chart = self._charts[kind]
+        canvas = self.canvases[kind]
+        scale = set(chart.scale_artists())
+        if with_scale:
+            self._draw_animated(kind, scale)
+            self._scales[kind] = _Picture(canvas.copy_from_bbox(canvas.figure.bbox),
+                                          chart.scale_signature(), _canvas_size(canvas))
+        self._draw_animated(kind, set(chart.dynamic_artists()) - scale)
+
+    def _draw_animated(self, kind: ChartKind, chosen: set[Artist]) -> None:
+        """The ``chosen`` animated artists of the visible axes, in the order of a full
+        render (axes by axes, each by zorder)."""
+        figure = self.canvases[kind].figure
+        for ax in sorted(figure.axes, key=attrgetter("zorder")):
+            if not ax.get_visible():
+                continue
+            artists: list[Artist] = sorted(ax.get_children(), key=attrgetter("zorder"))
+            for artist in artists:
+                if artist.get_animated() and artist in chosen:
+                    figure.draw_artist(artist)

@@ -260,6 +260,7 @@ class RecipesView(QWidget):
         for column in range(1, len(INGREDIENT_COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.hint = QLabel("Add ingredients from the food search: Enter or double-click.")
+        self.hint.setWordWrap(True)
         self.totals = QLabel()
         self.totals.setWordWrap(True)
         self.totals.setTextFormat(Qt.TextFormat.PlainText)
@@ -281,12 +282,10 @@ class RecipesView(QWidget):
 
         form = QFormLayout()
         form.addRow("Name:", self.name_edit)
-        yields = QHBoxLayout()
-        yields.addWidget(QLabel("Servings:"))
-        yields.addWidget(self.servings)
-        yields.addWidget(QLabel("Cooked weight:"))
-        yields.addWidget(self.cooked)
-        form.addRow("Yield:", yields)
+        # The yield on two rows: the editor fits beside the search and the totals on a
+        # 1024-pixel screen.
+        form.addRow("Servings:", self.servings)
+        form.addRow("Cooked weight:", self.cooked)
         form.addRow("Tags:", self.tags_edit)
         form.addRow("Instructions:", self.instructions)
         ingredient_buttons = QHBoxLayout()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -418,13 +419,16 @@ class ShoppingView(QWidget):
         bar.addWidget(self.to_edit)
         bar.addWidget(self.previous_button)
         bar.addWidget(self.next_button)
-        bar.addSpacing(12)
-        bar.addWidget(_buddy_label("&Household:", self.factor_spin))
-        bar.addWidget(self.factor_spin)
-        bar.addSpacing(12)
-        bar.addWidget(self.metric_radio)
-        bar.addWidget(self.us_radio)
         bar.addStretch(1)
+        # The amounts on a row of their own: the view fits beside the search and the
+        # totals on a 1024-pixel screen.
+        options = QHBoxLayout()
+        options.addWidget(_buddy_label("&Household:", self.factor_spin))
+        options.addWidget(self.factor_spin)
+        options.addSpacing(12)
+        options.addWidget(self.metric_radio)
+        options.addWidget(self.us_radio)
+        options.addStretch(1)
 
         self.tree = QTreeView()
         self.tree.setModel(self.model)
@@ -469,18 +473,24 @@ class ShoppingView(QWidget):
         self.aisles_button = QPushButton("Aisle &order…")
         self.aisles_button.setToolTip("Put the aisles in the order you walk through your shop")
         self.aisles_button.clicked.connect(self.edit_aisle_order)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addWidget(self.aisles_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.plan_button)
+        # Editing the list on one row, what leaves the planner (paper, files) on the next,
+        # at the right: the view fits beside the search and totals on a 1024-pixel screen.
+        edit_buttons = QHBoxLayout()
+        edit_buttons.addWidget(self.add_button)
+        edit_buttons.addWidget(self.remove_button)
+        edit_buttons.addWidget(self.aisles_button)
+        output_buttons = QHBoxLayout()
+        output_buttons.addWidget(self.print_button)
+        output_buttons.addWidget(self.export_button)
+        output_buttons.addWidget(self.plan_button)
+        buttons = QGridLayout()
+        buttons.addLayout(edit_buttons, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons.addLayout(output_buttons, 1, 0, Qt.AlignmentFlag.AlignRight)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addLayout(options)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.nutrition_label)
         layout.addWidget(self.notes_label)
