@@ -27,6 +27,7 @@ from planner.core.bounds import (
     clip,
     quote,
 )
+from planner.core.nutrients import BY_KEY
 from planner.core.rules import RULE_CODES, RuleSettings
 
 FILE_NAME: Final = "settings.json"
@@ -50,6 +51,8 @@ class Settings:
     ca_mg_ratio_max: float = 2.6
     low_coverage_share: float = 1 / 3
     disabled_rules: tuple[str, ...] = ()
+    #: Nutrient keys the totals panel shows with big bars on top, after the focus ones.
+    highlighted_nutrients: tuple[str, ...] = ()
     #: Messages about what was ignored when the file was read (not stored).
     problems: tuple[str, ...] = field(default=(), compare=False)
 
@@ -95,6 +98,26 @@ def _rules(value: Any) -> tuple[str, ...]:
     return codes
 
 
+class _PartlyUsed(ValueError):
+    """A value of which only a part is used: ``kept``; the message says what was not."""
+
+    def __init__(self, message: str, kept: Any) -> None:
+        super().__init__(message)
+        self.kept = kept
+
+
+def _nutrients(value: Any) -> tuple[str, ...]:
+    """Nutrient keys, each once; unknown ones are dropped (the known ones kept)."""
+    keys = tuple(dict.fromkeys(_words(value)))
+    unknown = [key for key in keys if key not in BY_KEY]
+    if unknown:
+        names = clip(", ".join(quote(key) for key in unknown), 120)
+        raise _PartlyUsed(f"unknown nutrient {names} ignored" if len(unknown) == 1
+                          else f"unknown nutrients {names} ignored",
+                          tuple(key for key in keys if key in BY_KEY))
+    return keys
+
+
 #: How each stored key is checked; the one table of what the file may hold.
 _CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "units": _units,
@@ -105,6 +128,7 @@ _CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "ca_mg_ratio_max": _within(CA_MG_RATIO_MAX),
     "low_coverage_share": _within(LOW_COVERAGE_SHARE),
     "disabled_rules": _rules,
+    "highlighted_nutrients": _nutrients,
 }
 assert set(_CHECKS) == {f.name for f in fields(Settings)} - {"problems"}
 
@@ -146,6 +170,9 @@ def load_settings(path: Path | None = None) -> Settings:
             continue
         try:
             values[key] = check(value)
+        except _PartlyUsed as exc:
+            values[key] = exc.kept
+            problems.append(f"{path.name}: {key}: {exc}")
         except ValueError as exc:
             problems.append(f"{path.name}: {key} must be {exc}; the default is used")
     return replace(Settings(**values), problems=tuple(problems))

@@ -60,3 +60,30 @@ def test_services_use_the_thresholds(db, isolated_paths: Path) -> None:
     saved = plans.create_demo(__import__("datetime").date(2026, 11, 25))
     codes = {f.code for f in plans.analyze(saved.plan).findings}
     assert "vitd_high_mg_low" not in codes and "ca_mg_ratio_high" in codes
+
+
+def test_highlighted_nutrients_keep_the_known_keys(isolated_paths: Path) -> None:
+    from planner.services.settings import SettingsService
+
+    assert Settings().highlighted_nutrients == ()
+    service = SettingsService()
+    service.update(highlighted_nutrients=("iron_mg", "folate_dfe_ug"))
+    stored = json.loads(settings_path().read_text(encoding="utf-8"))
+    assert stored["highlighted_nutrients"] == ["iron_mg", "folate_dfe_ug"]
+    assert load_settings().highlighted_nutrients == ("iron_mg", "folate_dfe_ug")
+    assert load_settings().problems == ()
+
+    # An unknown key (a typo, a nutrient of a newer version) is dropped, the rest kept.
+    settings_path().write_text(
+        '{"highlighted_nutrients": ["iron_mg", "vitamin_x_mg", "iron_mg", "zinc_mg"]}',
+        encoding="utf-8",
+    )
+    loaded = load_settings()
+    assert loaded.highlighted_nutrients == ("iron_mg", "zinc_mg")
+    assert loaded.problems == (
+        "settings.json: highlighted_nutrients: unknown nutrient 'vitamin_x_mg' ignored",
+    )
+    settings_path().write_text('{"highlighted_nutrients": "iron_mg"}', encoding="utf-8")
+    assert load_settings().problems == (
+        "settings.json: highlighted_nutrients must be a list of names; the default is used",
+    )
