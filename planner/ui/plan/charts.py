@@ -157,6 +157,10 @@ class ChartsView(QWidget):
         for kind in CHART_KINDS:
             self.chart_combo.addItem(CHART_TITLES[kind], kind)
         self.chart_combo.setToolTip("Which chart to show")
+        # Long titles shrink (elided) instead of widening the window past a small screen.
+        self.chart_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.chart_combo.setMinimumContentsLength(18)
         self.chart_combo.setAccessibleName("Chart")
         self.scope_label = QLabel("For:", self)
         self.scope_combo = QComboBox(self)

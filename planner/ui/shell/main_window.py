@@ -383,7 +383,7 @@ class MainWindow(QMainWindow):
         self.food_tabs.currentChanged.connect(
             lambda index: self.online_panel if index == ONLINE_TAB else None
         )
-        self.totals_panel = TotalsPanel()
+        self.totals_panel = TotalsPanel(settings=self.services.settings)
         self.banner = WarningsBanner()
         self.banner.finding_activated.connect(self._explain_finding)
         self.tabs = QTabWidget()
