@@ -23,6 +23,23 @@ SHARED = Path(os.environ.get("PLANNER_SHARED_DIR", ROOT.parent / "shared"))
 USDA_DIR = SHARED / "data" / "usda"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """The run is parallel by default: ``-n auto --dist loadfile`` (pytest-xdist).
+
+    Set here, not in ``addopts``, where ``-n`` would make ``-p no:xdist`` an error. An
+    explicit ``-n``/``--dist`` wins (``-n 0``: serial). Each test file stays on one worker,
+    as its module fixtures (a built wheel, a fork server) are made once. Benchmarks cannot
+    measure under xdist, so ``--benchmark-enable`` runs serially unless ``-n`` is given.
+    """
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if config.option.numprocesses is None and not config.getoption("benchmark_enable", False):
+        config.option.numprocesses = "auto"
+    if config.option.numprocesses and config.option.dist == "no":
+        config.option.dist = "loadfile"
+
+
 @pytest.fixture(autouse=True)
 def isolated_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data_dir = tmp_path / "planner-data"
@@ -83,8 +100,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> str:
-    """A PostgreSQL database with the schema and the shipped dataset, built once."""
+def pg_template() -> Iterator[str]:
+    """A PostgreSQL database with the schema and the shipped dataset, built once.
+
+    Once per test process: each pytest-xdist worker (and each of several test runs
+    sharing one server) has its own template, named after its process id, as
+    ``CREATE DATABASE ... TEMPLATE`` refuses a template another session is connected to.
+    """
     if not PG_URL:
         pytest.skip("PLANNER_TEST_PG_URL is not set (no PostgreSQL server for this run)")
     from sqlalchemy import create_engine, text
@@ -92,16 +114,19 @@ def pg_template() -> str:
 
     from planner.services.database import Database, ensure_food_data
 
+    name = f"planner_template_{os.getpid()}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS planner_template"))
-        connection.execute(text("CREATE DATABASE planner_template"))
-    admin.dispose()
-    url = make_url(PG_URL).set(database="planner_template").render_as_string(False)
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_URL).set(database=name).render_as_string(False)
     db = Database.open(url)
     ensure_food_data(db)
     db.close()
-    return "planner_template"
+    yield name
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture
@@ -114,7 +139,7 @@ def pg_url(pg_template: str, request: pytest.FixtureRequest) -> Iterator[str]:
     name = f"planner_test_{os.getpid()}_{next(_PG_COUNTER)}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE {pg_template}'))
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
     yield make_url(PG_URL).set(database=name).render_as_string(False)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

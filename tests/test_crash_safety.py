@@ -41,6 +41,9 @@ MONDAY = dt.date(2026, 11, 23)
 #: Spinach marks the entries the children add (the demo week has none).
 MARKER = FoodRef("usda-sr28", "11457")
 KILLS = 60
+#: On a busy machine (the other test workers, a loaded CI host) the test kills on until
+#: ``KILLS // 2`` lives saved and 300 edits were reported, rather than fail for the load.
+MAX_KILLS = 4 * KILLS
 SEED = 20261121
 
 #: Started with ``sys.executable``, it imports planner once and forks one editor per
@@ -62,6 +65,7 @@ _EDITORS = textwrap.dedent(
         plans = PlanService(Database.open(url))
         saved = plans.get(plan_id)
         n = sum(1 for day in saved.plan.days for entry in day.entries if entry.food == marker)
+        os.write(sys.stdout.fileno(), b"opened\\n")
         while True:
             n += 1
             day = saved.plan.days[n % len(saved.plan.days)]
@@ -136,6 +140,7 @@ def test_every_edit_reported_saved_survives_sigkill(db_path: Path) -> None:
     #: Lives since the last report; each may have committed one save it did not report.
     silent_lives = 0
     lives_with_saves = 0
+    kills = 0
     editors = subprocess.Popen(
         [sys.executable, "-c", _EDITORS, url, str(plan_id)],
         stdin=subprocess.PIPE,
@@ -147,16 +152,24 @@ def test_every_edit_reported_saved_survives_sigkill(db_path: Path) -> None:
     started = time.monotonic()
     try:
         assert editors.stdout.readline() == "ready\n"
-        for _kill in range(KILLS):
+        while kills < KILLS or (
+            (lives_with_saves < KILLS // 2 or reported < 300) and kills < MAX_KILLS
+        ):
+            kills += 1
             editors.stdin.write("go\n")
             editors.stdin.flush()
             pid = int(editors.stdout.readline().removeprefix("started "))
-            # Anywhere from opening the database to a few dozen saves in.
+            # Anywhere from opening the database to a few dozen saves in: one life in
+            # four from its start, the others from their first save on, so that however
+            # slow the machine, most kills land in the middle of saving.
+            if kills % 4:
+                assert editors.stdout.readline() == "opened\n"
             time.sleep(rng.uniform(0.0, 0.25))
             os.kill(pid, signal.SIGKILL)
             numbers = []
-            while (line := editors.stdout.readline()).startswith("saved "):
-                numbers.append(int(line.removeprefix("saved ")))
+            while (line := editors.stdout.readline()).startswith(("saved ", "opened")):
+                if line.startswith("saved "):
+                    numbers.append(int(line.removeprefix("saved ")))
             assert line == f"ended {pid} {-signal.SIGKILL.value}\n", line  # killed, no crash
             if not numbers:
                 silent_lives += 1

@@ -73,7 +73,8 @@ def _report_pdf(db: Database, saved: SavedPlan, target: Path, *, charts: bool = 
     """File > Weekly report: a fresh service, the database read, the PDF written."""
     report = ReportService(db).weekly(saved.plan, None, MONDAY, SUNDAY, plan_id=saved.id,
                                       charts=charts)
-    html_to_pdf(report.html, target, images=report.images)
+    # force: each round writes over the last round's file (benchmarks run many).
+    html_to_pdf(report.html, target, images=report.images, force=True)
     return report
 
 
