@@ -98,7 +98,7 @@ def _rules(value: Any) -> tuple[str, ...]:
     return codes
 
 
-class _PartlyUsed(ValueError):
+class _PartlyUsedError(ValueError):
     """A value of which only a part is used: ``kept``; the message says what was not."""
 
     def __init__(self, message: str, kept: Any) -> None:
@@ -112,7 +112,7 @@ def _nutrients(value: Any) -> tuple[str, ...]:
     unknown = [key for key in keys if key not in BY_KEY]
     if unknown:
         names = clip(", ".join(quote(key) for key in unknown), 120)
-        raise _PartlyUsed(f"unknown nutrient {names} ignored" if len(unknown) == 1
+        raise _PartlyUsedError(f"unknown nutrient {names} ignored" if len(unknown) == 1
                           else f"unknown nutrients {names} ignored",
                           tuple(key for key in keys if key in BY_KEY))
     return keys
@@ -170,7 +170,7 @@ def load_settings(path: Path | None = None) -> Settings:
             continue
         try:
             values[key] = check(value)
-        except _PartlyUsed as exc:
+        except _PartlyUsedError as exc:
             values[key] = exc.kept
             problems.append(f"{path.name}: {key}: {exc}")
         except ValueError as exc:
