@@ -1,12 +1,21 @@
-"""``planner foods search|show`` and ``planner import-usda``; a food as JSON and as text
-(also for the online commands)."""
+"""``planner foods search|show|top`` and ``planner import-usda``; a food as JSON and as
+text (also for the online commands)."""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any, TextIO
 
 from planner.cli.common import EXIT_OK, JSON_FLAG, Commands, Context, fmt, limit
 from planner.core.foods import Food, FoodHit
+from planner.services.foods import (
+    BASES,
+    TOP_DEFAULT_LIMIT,
+    TopFood,
+    TopFoods,
+    check_top_limit,
+    nutrient_for,
+)
 
 
 def hit_json(hit: FoodHit) -> dict[str, Any]:
@@ -86,6 +95,78 @@ def cmd_foods_show(ctx: Context) -> int:
     return EXIT_OK
 
 
+def nutrient_key(text: str) -> str:
+    """A nutrient key argument; an unknown one is a usage error naming the close keys."""
+    try:
+        return nutrient_for(text).key
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def top_limit(text: str) -> int:
+    """``--limit`` of ``foods top``: 1 to 500."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    try:
+        return check_top_limit(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _clean(value: float) -> float:
+    """12 significant digits: 3930.0, not the division's 3929.9999999999995."""
+    return float(f"{value:.12g}")
+
+
+def top_json(item: TopFood, basis: str) -> dict[str, Any]:
+    measure = item.measure
+    return {
+        "rank": item.rank,
+        "ref": str(item.hit.ref),
+        "name": item.hit.name,
+        "group": item.hit.group_code,
+        "group_name": item.hit.group_name,
+        "value": _clean(item.value),
+        "unit": item.unit,
+        "per": item.per,
+        "basis": basis,
+        "per_100g": item.per_100g,
+        "portion": None
+        if measure is None
+        else {"amount": measure[0], "unit": measure[1], "grams": _clean(measure[2])},
+    }
+
+
+def print_top(top: TopFoods, out: TextIO) -> None:
+    """The ranking as a table: rank, value with its unit, what it is per, the food."""
+    print(f"Foods highest in {top.title}", file=out)
+    if not top.foods:
+        print(f"No food has a known {top.nutrient.label} value to rank.", file=out)
+    else:
+        values = [item.value_text for item in top.foods]
+        pers = [f"per {item.per}" for item in top.foods]
+        width = max(len(top.nutrient.label), *map(len, values))
+        per_width = max(len(p) for p in pers)
+        print(f"{'#':>3}  {top.nutrient.label:>{width}}  {'':<{per_width}}  food", file=out)
+        for item, value, per in zip(top.foods, values, pers, strict=True):
+            print(f"{item.rank:>3}  {value:>{width}}  {per:<{per_width}}  {item.hit.name}"
+                  f"  ({item.hit.ref})", file=out)
+    for note in top.notes:
+        print(f"Note: {note}", file=out)
+
+
+def cmd_foods_top(ctx: Context) -> int:
+    args = ctx.args
+    top = ctx.services.foods.top(args.nutrient, per=args.per, group=args.group, limit=args.limit)
+    if args.json:
+        ctx.emit_json([top_json(item, top.basis) for item in top.foods])
+        return EXIT_OK
+    print_top(top, ctx.out)
+    return EXIT_OK
+
+
 def cmd_import_usda(ctx: Context) -> int:
     ctx.before_writing()
     service = ctx.services.foods
@@ -98,7 +179,7 @@ def cmd_import_usda(ctx: Context) -> int:
 
 
 def register(commands: Commands) -> None:
-    """``foods search``, ``foods show`` and ``import-usda``."""
+    """``foods search``, ``foods show``, ``foods top`` and ``import-usda``."""
     foods = commands.add_parser("foods", help="search and show foods")
     food_commands = foods.add_subparsers(dest="foods_command", metavar="ACTION", required=True)
     search = food_commands.add_parser("search", parents=[JSON_FLAG], help="search foods by name")
@@ -109,6 +190,22 @@ def register(commands: Commands) -> None:
     show = food_commands.add_parser("show", parents=[JSON_FLAG], help="show one food")
     show.add_argument("food", help="food reference, e.g. usda:11457")
     show.set_defaults(handler=cmd_foods_show)
+    top = food_commands.add_parser(
+        "top",
+        parents=[JSON_FLAG],
+        help="the foods highest in a nutrient",
+        description="The foods highest in a nutrient, best first. Foods whose value is "
+        "unknown never rank (unknown is not zero).",
+    )
+    top.add_argument("nutrient", type=nutrient_key, metavar="NUTRIENT_KEY",
+                     help="e.g. vitamin_c_mg, magnesium_mg, vitamin_k_ug")
+    top.add_argument("--per", choices=BASES, default="100g",
+                     help="rank per 100 g (default), per 100 kcal, or per household "
+                     "portion (the one adding the food gives)")
+    top.add_argument("--group", metavar="CODE", help="USDA food group code, e.g. 1100")
+    top.add_argument("--limit", type=top_limit, default=TOP_DEFAULT_LIMIT, metavar="N",
+                     help=f"how many foods, 1 to 500 (default {TOP_DEFAULT_LIMIT})")
+    top.set_defaults(handler=cmd_foods_top)
 
     importer = commands.add_parser(
         "import-usda", parents=[JSON_FLAG], help="load a USDA SR release (ASCII files)"

@@ -1,8 +1,10 @@
-"""Food search: a search box, a food-group filter and a table of hits to pick or drag.
+"""Food search: a search box, a food-group filter, a "Highest in" nutrient picker and a
+table of hits to pick or drag.
 
 :class:`FoodSearchModel` is a table model over an immutable tuple of core
-:class:`~planner.core.foods.FoodHit` values; :class:`FoodSearchPanel` wraps it with the
-search box, the group filter, sorting and the keyboard/mouse ways to choose a food. The
+:class:`~planner.core.foods.FoodHit` values (and, for a "Highest in" list, each food's
+value in the nutrient); :class:`FoodSearchPanel` wraps it with the search box, the group
+filter, the nutrient picker, sorting and the keyboard/mouse ways to choose a food. The
 panel only calls :class:`~planner.services.foods.FoodService`; it never touches the
 database itself.
 """
@@ -26,7 +28,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,9 +44,9 @@ from PySide6.QtWidgets import (
 )
 
 from planner.core.foods import FoodGroup, FoodHit, Portion
-from planner.core.formatting import format_value
-from planner.core.nutrients import scaled
-from planner.services.foods import FoodService
+from planner.core.formatting import format_quantity, format_value
+from planner.core.nutrients import BY_KEY, GROUP_LABELS, PANEL, scaled
+from planner.services.foods import BASIS_LABELS, FoodService, TopFood, TopFoods
 
 #: MIME type of a dragged food: the food reference (``usda:11457``) as UTF-8 bytes,
 #: one reference per line.
@@ -60,7 +62,11 @@ UNKNOWN_TOOLTIP: Final = "no value in the database"
 #: Shown where a value does not apply (no portion, a food with 0 kcal), unlike "?".
 NOT_APPLICABLE_TEXT: Final = "–"
 SEARCH_LIMIT: Final = 200
+#: Foods a "Highest in" list shows.
+TOP_LIMIT: Final = 200
 DEFAULT_DEBOUNCE_MS: Final = 200
+#: The nutrient picker's entry for the normal text search.
+NO_NUTRIENT_TEXT: Final = "(none)"
 #: Longest part of the user's text echoed in the status line.
 _ECHO_CHARS: Final = 40
 
@@ -93,6 +99,8 @@ class Column(IntEnum):
     MAGNESIUM_PORTION = 4
     VITAMIN_D_PORTION = 5
     MAGNESIUM_PER_KCAL = 6
+    #: The chosen nutrient's value in a "Highest in" list (hidden in a text search).
+    TOP = 7
 
 
 _HEADERS: Final[dict[Column, tuple[str, str]]] = {
@@ -112,6 +120,7 @@ _HEADERS: Final[dict[Column, tuple[str, str]]] = {
         "Mg\nmg/100 kcal",
         "Magnesium density: milligrams per 100 kcal, the fair way to find magnesium-rich foods",
     ),
+    Column.TOP: ("Highest in", "The nutrient chosen under 'Highest in'"),
 }
 #: Columns read as text, left-aligned; the others are numbers, right-aligned. The
 #: magnesium-per-portion cell starts with its amount, so left keeps the amounts lined up.
@@ -189,6 +198,30 @@ def _cell(hit: FoodHit, column: Column) -> _Cell:
     return _magnesium_per_kcal(hit)
 
 
+def measure_text(measure: tuple[float, str, float]) -> str:
+    """``130 g, 1 cup``: a default portion as the per-portion cells show one."""
+    amount, unit, grams = measure
+    return f"{format_quantity(grams)} g, {format_quantity(amount)} {unit}"
+
+
+def _top_cell(item: TopFood | None) -> _Cell:
+    if item is None:
+        return _Cell("", None)
+    text = item.value_text
+    if item.measure is not None:
+        text = f"{text} ({measure_text(item.measure)})"
+    per_100g = f"{format_value(item.per_100g)} {item.unit} per 100 g"
+    return _Cell(text, item.value, f"#{item.rank}: {item.value_text} per {item.per}; {per_100g}")
+
+
+def top_header(top: TopFoods) -> tuple[str, str]:
+    """The value column's title and tooltip: ``Vitamin C\nmg/100 kcal``."""
+    unit = top.nutrient.unit
+    per = {"100g": f"{unit}/100 g", "100kcal": f"{unit}/100 kcal", "portion": "per portion"}
+    tooltip = f"{top.title}; foods whose value is unknown are never ranked"
+    return f"{top.nutrient.label}\n{per[top.basis]}", tooltip
+
+
 class FoodSearchModel(QAbstractTableModel):
     """Search hits as table rows; sortable by any column with unknown values always last.
 
@@ -206,16 +239,41 @@ class FoodSearchModel(QAbstractTableModel):
         #: Formatted cells by (position in ``_hits``, column), filled as they are shown:
         #: a paint asks ``data()`` several times per cell.
         self._cells: dict[tuple[int, int], _Cell] = {}
+        #: A "Highest in" list: each hit's value, by position; ``None`` in a text search.
+        self._top: TopFoods | None = None
+        self._top_items: tuple[TopFood, ...] = ()
 
     # -- the project's own API ---------------------------------------------------------
 
     def set_hits(self, hits: Sequence[FoodHit]) -> None:
         """Show new hits, kept in the current sort order."""
+        self._reset(tuple(hits), None)
+
+    def set_top(self, top: TopFoods) -> None:
+        """Show the foods of a "Highest in" list, with their values in :attr:`Column.TOP`."""
+        self._reset(tuple(item.hit for item in top.foods), top)
+
+    def _reset(self, hits: tuple[FoodHit, ...], top: TopFoods | None) -> None:
         self.beginResetModel()
-        self._hits = tuple(hits)
+        self._hits = hits
+        self._top = top
+        self._top_items = () if top is None else top.foods
         self._cells = {}
         self._order = self._sorted_order(self._sort_column, self._sort_order)
         self.endResetModel()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, Column.TOP, Column.TOP)
+
+    @property
+    def top(self) -> TopFoods | None:
+        """The "Highest in" list shown, or ``None`` for text-search hits."""
+        return self._top
+
+    def top_item(self, row: int) -> TopFood | None:
+        """The ranked value of the food in ``row`` of a "Highest in" list."""
+        if self._top is None:
+            return None
+        self.hit(row)  # IndexError outside the rows
+        return self._top_items[self._order[row]]
 
     def hit(self, row: int) -> FoodHit:
         """The hit shown in ``row`` (raises :class:`IndexError` outside the rows)."""
@@ -261,7 +319,7 @@ class FoodSearchModel(QAbstractTableModel):
         if not 0 <= row < len(self._order):
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return _TEXT_ALIGNMENT if column in _TEXT_COLUMNS else _NUMBER_ALIGNMENT
+            return _TEXT_ALIGNMENT if self._is_text(column) else _NUMBER_ALIGNMENT
         position = self._order[row]
         if role == HIT_ROLE:
             return self._hits[position]
@@ -272,10 +330,21 @@ class FoodSearchModel(QAbstractTableModel):
             return cell.sort_key
         return cell.tooltip
 
+    def _is_text(self, column: int) -> bool:
+        if column == Column.TOP:
+            # Per portion the value is followed by the portion: aligned on its start.
+            return self._top is not None and self._top.basis == "portion"
+        return column in _TEXT_COLUMNS
+
     def _cell_at(self, position: int, column: int) -> _Cell:
         cell = self._cells.get((position, column))
         if cell is None:
-            cell = self._cells[position, column] = _cell(self._hits[position], Column(column))
+            if column == Column.TOP:
+                item = self._top_items[position] if self._top_items else None
+                cell = _top_cell(item)
+            else:
+                cell = _cell(self._hits[position], Column(column))
+            self._cells[position, column] = cell
         return cell
 
     def headerData(
@@ -287,6 +356,8 @@ class FoodSearchModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
         title, tooltip = _HEADERS[Column(section)]
+        if section == Column.TOP and self._top is not None:
+            title, tooltip = top_header(self._top)
         if role == Qt.ItemDataRole.DisplayRole:
             return title
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -294,7 +365,7 @@ class FoodSearchModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             # Centred, not right-aligned: the sort arrow sits at the right edge and
             # would cover the end of a right-aligned title.
-            return _TEXT_ALIGNMENT if section in _TEXT_COLUMNS else _HEADER_NUMBER_ALIGNMENT
+            return _TEXT_ALIGNMENT if self._is_text(section) else _HEADER_NUMBER_ALIGNMENT
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -351,13 +422,22 @@ class FoodSearchModel(QAbstractTableModel):
 
 
 class FoodSearchPanel(QWidget):
-    """Search box, food-group filter and hit table; emits :attr:`food_chosen`.
+    """Search box, food-group filter, "Highest in" picker and hit table; emits
+    :attr:`food_chosen`.
 
     The search runs synchronously on the GUI thread, on purpose: one service search
     takes about 1-3 ms (p95 3 ms over the 8,789 shipped foods, 21 ms with 500,000),
     well inside one frame, and a worker thread would add stale-result races for no
     visible gain. Typing is debounced, so it runs once per pause, not once per key;
     search plus table repaint is measured in tests/perf/test_search_panel_perf.py.
+
+    Choosing a nutrient under "Highest in" lists the foods highest in it (per 100 g,
+    per 100 kcal or per portion, in the chosen food group) instead of the text search's
+    hits; "(none)" and typing return to the text search. That query is synchronous
+    too: ranking and repaint take about 16 ms per 100 g or per 100 kcal and 45 ms per
+    portion (medians over every nutrient, 200 foods; tests/perf/test_food_top_perf.py),
+    under the 100 ms a person sees as instant, and only when a choice changes, never
+    per keystroke; a worker thread would add stale-result races for no visible gain.
     """
 
     #: The food the user picked (Enter in the box or the table, double-click): a FoodHit.
@@ -369,6 +449,7 @@ class FoodSearchPanel(QWidget):
         #: Pause after the last key before the search runs.
         self.debounce_ms = DEFAULT_DEBOUNCE_MS
         self.limit = SEARCH_LIMIT
+        self.top_limit = TOP_LIMIT
 
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText("Search foods, e.g. spinach raw")
@@ -379,6 +460,42 @@ class FoodSearchPanel(QWidget):
         self.group_combo.setAccessibleName("Food group")
         self.group_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.group_combo.setMinimumContentsLength(16)
+
+        self.top_label = QLabel("Highest in:")
+        self.nutrient_combo = QComboBox()
+        self.nutrient_combo.setAccessibleName("Highest in nutrient")
+        self.nutrient_combo.setToolTip(
+            "List the foods highest in a nutrient instead of searching by name; "
+            "foods whose value is unknown are never ranked"
+        )
+        # Narrow when the panel is (the window fits a 1024-pixel screen); the list
+        # opens as wide as its longest name.
+        self.nutrient_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.nutrient_combo.setMinimumContentsLength(7)
+        self.top_label.setBuddy(self.nutrient_combo)
+        self.basis_combo = QComboBox()
+        self.basis_combo.setAccessibleName("Highest in, per")
+        for basis, label in BASIS_LABELS.items():
+            self.basis_combo.addItem(label, basis)
+        self.basis_combo.setItemData(
+            1, "Value per 100 kcal: foods with 0 kcal or unknown energy are left out",
+            Qt.ItemDataRole.ToolTipRole,
+        )
+        self.basis_combo.setItemData(
+            2, "Value in the household portion adding the food gives; foods without one "
+            "are left out", Qt.ItemDataRole.ToolTipRole,
+        )
+        self.basis_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.basis_combo.setMinimumContentsLength(5)
+        self._load_nutrients()
+        for combo in (self.nutrient_combo, self.basis_combo):
+            view = combo.view()
+            scroll_bar = view.verticalScrollBar().sizeHint().width()
+            view.setMinimumWidth(view.sizeHintForColumn(0) + scroll_bar)
 
         self.density_button = QPushButton("Sort by magnesium per 100 kcal")
         self.density_button.setToolTip(
@@ -399,11 +516,17 @@ class FoodSearchPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 3)
         top.addWidget(self.group_combo, 2)
+        picker = QHBoxLayout()
+        picker.addWidget(self.top_label)
+        picker.addWidget(self.nutrient_combo, 3)
+        picker.addWidget(self.basis_combo, 2)
+        picker.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
         bottom.addWidget(self.density_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(picker)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
@@ -418,6 +541,8 @@ class FoodSearchPanel(QWidget):
         self.table.viewport().installEventFilter(self)
         self.table.doubleClicked.connect(self._choose_index)
         self.group_combo.currentIndexChanged.connect(self._on_group_changed)
+        self.nutrient_combo.currentIndexChanged.connect(self._on_top_changed)
+        self.basis_combo.currentIndexChanged.connect(self._on_top_changed)
         self.density_button.clicked.connect(self.sort_by_magnesium_density)
 
         self._load_groups()
@@ -457,6 +582,7 @@ class FoodSearchPanel(QWidget):
             Column.MAGNESIUM_PORTION: "77.9 mg (95 g, 0.5 cup)",
             Column.VITAMIN_D_PORTION: "10.5 µg",
             Column.MAGNESIUM_PER_KCAL: "1343",
+            Column.TOP: "1147 µg (130 g, 1 cup)",
         }
         # Room for the cell margins and the sort arrow beside the title.
         padding = metrics.horizontalAdvance("M") + 6
@@ -468,6 +594,9 @@ class FoodSearchPanel(QWidget):
             header.resizeSection(column, width)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         self._group_width = header.sectionSize(Column.GROUP)
+        # Shown with a "Highest in" list, beside the food's name.
+        table.setColumnHidden(Column.TOP, True)
+        header.moveSection(header.visualIndex(Column.TOP), header.visualIndex(Column.NAME) + 1)
 
     def _fit_columns(self) -> None:
         """Show the group column only where the food name keeps a readable width."""
@@ -475,6 +604,27 @@ class FoodSearchPanel(QWidget):
         others = sum(header.sectionSize(c) for c in Column if c not in (Column.NAME, Column.GROUP))
         room = self.table.viewport().width() - others - self._group_width
         self.table.setColumnHidden(Column.GROUP, room < _MIN_NAME_WIDTH)
+
+    def _load_nutrients(self) -> None:
+        """"(none)", then the panel's nutrients group by group under a header that cannot
+        be chosen; a part (retinol, folic acid) indented under its whole."""
+        combo = self.nutrient_combo
+        combo.addItem(NO_NUTRIENT_TEXT, None)
+        model = combo.model()
+        assert isinstance(model, QStandardItemModel)
+        for group, keys in PANEL:
+            combo.addItem(GROUP_LABELS[group], None)
+            header = model.item(combo.count() - 1)
+            header.setEnabled(False)
+            header.setSelectable(False)
+            font = header.font()
+            font.setBold(True)
+            header.setFont(font)
+            for key in keys:
+                nutrient = BY_KEY[key]
+                indent = "    " if nutrient.part_of else ""
+                combo.addItem(f"{indent}{nutrient.label} ({nutrient.unit})", key)
+        self.basis_combo.setEnabled(False)
 
     def _load_groups(self) -> None:
         self.group_combo.blockSignals(True)
@@ -493,12 +643,46 @@ class FoodSearchPanel(QWidget):
     def _on_group_changed(self, _index: int) -> None:
         self.search_now()
 
+    def _on_top_changed(self, _index: int) -> None:
+        self.basis_combo.setEnabled(self.top_nutrient() is not None)
+        self.search_now()
+
     def _schedule_search(self) -> None:
+        if self.top_nutrient() is not None:
+            # Typing searches by name again: the picker goes back to "(none)".
+            self.nutrient_combo.blockSignals(True)
+            self.nutrient_combo.setCurrentIndex(0)
+            self.nutrient_combo.blockSignals(False)
+            self.basis_combo.setEnabled(False)
         self._timer.start(self.debounce_ms)
 
+    def top_nutrient(self) -> str | None:
+        """The nutrient key chosen under "Highest in", or ``None`` for the text search."""
+        key = self.nutrient_combo.currentData()
+        return key if isinstance(key, str) else None
+
+    def choose_top(self, key: str | None, per: str = "100g") -> None:
+        """Choose a nutrient (``None``: "(none)") and a basis, and show the list at once."""
+        self.basis_combo.blockSignals(True)
+        self.basis_combo.setCurrentIndex(max(0, self.basis_combo.findData(per)))
+        self.basis_combo.blockSignals(False)
+        index = 0 if key is None else self.nutrient_combo.findData(key)
+        if index < 0:
+            raise ValueError(f"no nutrient {key!r} in the picker")
+        if index == self.nutrient_combo.currentIndex():
+            self._on_top_changed(index)
+        else:
+            self.nutrient_combo.setCurrentIndex(index)
+
     def search_now(self) -> None:
-        """Run the search for the current text and group at once (no debounce)."""
+        """Run the search for the current text and group at once (no debounce); with a
+        nutrient chosen under "Highest in", list the foods highest in it instead."""
         self._timer.stop()
+        key = self.top_nutrient()
+        if key is not None:
+            self._show_top(key)
+            return
+        self._leave_top()
         text = self.search_edit.text()
         group = self.group_combo.currentData()
         group_name = self.group_combo.currentText() if group else None
@@ -516,6 +700,49 @@ class FoodSearchPanel(QWidget):
         self.status_label.setText(self._status(text, group_name, len(hits)))
         if hits:
             self.table.setCurrentIndex(self.model.index(0, Column.NAME))
+
+    def _show_top(self, key: str) -> None:
+        group = self.group_combo.currentData()
+        per = str(self.basis_combo.currentData())
+        try:
+            top = self.foods.top(key, per=per, group=group, limit=self.top_limit)
+        except Exception as exc:  # a failed query must never take the window down
+            self.model.set_hits([])
+            self.status_label.setText(f"Ranking failed: {exc}")
+            self.status_label.setToolTip("")
+            return
+        entering = self.table.isColumnHidden(Column.TOP)
+        self.model.set_top(top)
+        self.table.setColumnHidden(Column.TOP, False)
+        if entering or self.model.sort_column != Column.TOP:
+            self.table.sortByColumn(Column.TOP, Qt.SortOrder.DescendingOrder)
+        self._fit_columns()
+        count = len(top.foods)
+        if count:
+            status = f"{count:,} food{'s' if count != 1 else ''} highest in {top.title}"
+        else:
+            status = f"No food has a known {top.nutrient.label} value{self._where(top)}"
+        left = [f"{top.unknown:,} unknown, not ranked"] if top.unknown else []
+        if top.left_out:
+            left.append(f"{top.left_out:,} left out")
+        self.status_label.setText(f"{status} ({'; '.join(left)})" if left else status)
+        self.status_label.setToolTip("\n".join(top.notes))
+        if count:
+            self.table.setCurrentIndex(self.model.index(0, Column.NAME))
+
+    @staticmethod
+    def _where(top: TopFoods) -> str:
+        return f" in {top.group.name}" if top.group is not None else ""
+
+    def _leave_top(self) -> None:
+        """Back to the text search: the value column hidden, the hits in relevance order."""
+        if self.table.isColumnHidden(Column.TOP):
+            return
+        self.table.setColumnHidden(Column.TOP, True)
+        self.status_label.setToolTip("")
+        if self.model.sort_column == Column.TOP:
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._fit_columns()
 
     def _status(self, text: str, group_name: str | None, count: int) -> str:
         where = f" in {group_name}" if group_name else ""
