@@ -503,6 +503,7 @@ def test_every_json_command_writes_strict_json(adversarial_dir: Path, tmp_path: 
     check("foods search", "spinach\x00raw\x07", "--group", "1100")
     check("foods search", "\x00", "--group", "\x00")
     check("foods show", SPINACH)
+    check("foods top", "vitamin_c_mg", "--per", "portion", "--group", "1100")
     check("analyze", str(edge))
     check("shopping-list", str(edge), "--factor", "50")
     check("optimize", str(edge))
