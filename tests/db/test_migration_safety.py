@@ -205,9 +205,14 @@ def test_a_first_start_killed_after_any_step_leaves_nothing(
 @pytest.mark.sqlite_only
 def test_first_starts_killed_at_random_moments(starter: Starter, tmp_path: Path) -> None:
     empty = EmptyDatabases("sqlite", tmp_path)
-    began = time.perf_counter()
-    assert starter.start(empty.new()) == 0
-    duration = time.perf_counter() - began
+    # The shorter of two timed starts: on a busy machine one start can take twice as long
+    # as the next, and kills timed past the end of a start land nowhere.
+    durations = []
+    for _ in range(2):
+        began = time.perf_counter()
+        assert starter.start(empty.new()) == 0
+        durations.append(time.perf_counter() - began)
+    duration = min(durations)
     rng = random.Random(SEED)
     url = empty.new()
     kills = 0

@@ -74,9 +74,10 @@ def test_search_add_edit_undo_redo(qtbot: QtBot, window: MainWindow) -> None:
     snacks = window.document.day(window.day_view.when).meals[3]
     added = snacks.entries[-1]
     assert added.food == hit.ref
-    # The first household measure of 12014 is "1 cup" = 129 g: 592 mg/100 g x 129 g.
-    assert (added.amount, added.unit) == (1.0, "cup")
-    assert magnesium_total(window) == pytest.approx(before + 592 * 1.29)
+    # Seeds arrive in their natural serving, 1 oz = 28.35 g (not SR28's first measure,
+    # 1 cup = 129 g): 592 mg/100 g x 28.35 g.
+    assert (added.amount, added.unit) == (1.0, "oz")
+    assert magnesium_total(window) == pytest.approx(before + 592 * 0.28349523125)
     codes = {f.code for f in window.document.analysis.day(window.day_view.when).findings}
     assert "vitd_high_mg_low" not in codes
     name = window.foods.get(hit.ref).name
@@ -87,7 +88,7 @@ def test_search_add_edit_undo_redo(qtbot: QtBot, window: MainWindow) -> None:
     window.undo_action.trigger()
     assert magnesium_total(window) == pytest.approx(before)
     window.redo_action.trigger()
-    assert magnesium_total(window) == pytest.approx(before + 592 * 1.29)
+    assert magnesium_total(window) == pytest.approx(before + 592 * 0.28349523125)
 
 
 def test_edit_is_saved_at_once(qtbot: QtBot, window: MainWindow) -> None:

@@ -54,11 +54,11 @@ def test_new_recipe_from_the_search_with_live_totals_save_and_undo(qtbot, window
     view.new()
     qtbot.keyClicks(view.name_edit, "Spinach salad")
     view.servings.setValue(2)
-    choose(window, "spinach raw")  # first household measure: 1 cup = 30 g, 79 mg / 100 g
-    choose(window, "pumpkin seeds dried")  # 1 cup = 129 g, 592 mg / 100 g
+    choose(window, "spinach raw")  # its natural measure: 1 cup = 30 g, 79 mg / 100 g
+    choose(window, "pumpkin seeds dried")  # 1 oz = 28.35 g, 592 mg / 100 g
     assert [i.food.source_id for i in view.draft.ingredients] == ["11457", "12014"]
-    magnesium = (30 * 79 + 129 * 592) / 100 / 2  # per serving
-    assert f"Per serving (80 g): magnesium {magnesium:.0f} mg" in view.totals.text()
+    magnesium = (30 * 79 + 28.349523125 * 592) / 100 / 2  # per serving: 95.8 mg
+    assert f"Per serving (29 g): magnesium {magnesium:.0f} mg" in view.totals.text()
 
     # A bad amount is refused in place; the draft keeps the old one.
     index = view.ingredients.index(0, 1)
