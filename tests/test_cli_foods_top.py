@@ -93,7 +93,7 @@ def test_text_table_per_portion_in_a_group() -> None:
                         "Products")
     assert re.fullmatch(r"\s+1\s+1147 µg\s+per 1 cup \(130 g\)\s+Kale, frozen, cooked, "
                         r"boiled, drained, with salt\s+\(usda:11791\)", lines[2])
-    assert lines[-1] == ("Note: 8 foods with a Vitamin K value but no household measure are "
+    assert lines[-1] == ("Note: 33 foods with a Vitamin K value but no household measure are "
                          "left out of the ranking per portion.")
 
 
@@ -187,7 +187,9 @@ def test_extreme_foods_still_give_strict_json(db_path: Path) -> None:
         assert (code, err) == (0, ""), err
         foods = json.loads(out, parse_constant=_reject_constant)
         assert all(math.isfinite(f["value"]) for f in foods)
-        expected = ["Extreme 2"] if per == "100kcal" else ["Extreme 1", "Extreme 2"]
+        # Per portion neither ranks: 100 kg and a 100 kg tub are no serving.
+        expected = {"100g": ["Extreme 1", "Extreme 2"], "100kcal": ["Extreme 2"],
+                    "portion": []}[per]
         assert sorted(f["name"] for f in foods) == expected
     code, out, _err = call("foods", "top", "vitamin_c_mg", "--per", "100kcal", "--group", "9900")
     assert "1 food with a Vitamin C value but 0 kcal or unknown energy" in out

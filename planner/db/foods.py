@@ -9,11 +9,9 @@ parentheses are searched as words or ignored, never obeyed.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Final, Literal
 
 from sqlalchemy import (
@@ -30,18 +28,15 @@ from sqlalchemy import (
     or_,
     select,
     text,
-    true,
     update,
 )
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import FromClause
 
-from planner.core.bounds import AMOUNT, WEIGHT
 from planner.core.foods import Food, FoodGroup, FoodHit, FoodRef, Portion, nutrient_map
 from planner.core.nutrients import NUTRIENT_KEYS
 from planner.core.portions import default_amount
-from planner.core.units import MASS_UNITS, grams_for, portion_unit_name
+from planner.core.units import grams_for, portion_unit_name
 from planner.db.ids import lock_food_imports, new_food_ids
 from planner.db.records import FoodGroupRecord, FoodRecord, MetaRecord, PortionRecord
 
@@ -68,20 +63,11 @@ TOP_MAX_LIMIT: Final = 500
 #: Less energy than this per 100 g is 0 kcal to a ranking per 100 kcal (a label rounds it
 #: to 0; SR28's least is 1 kcal): no food is "infinitely dense" in a nutrient.
 MIN_ENERGY_KCAL: Final = 0.5
-#: Every word :func:`planner.core.units.mass_unit` reads as a mass unit, with its grams
-#: (a test keeps it complete): a measure named by one weighs ``amount`` of that unit.
-_MASS_WORDS: Final = MappingProxyType({
-    "g": 1.0, "gram": 1.0, "grams": 1.0,
-    "kg": MASS_UNITS["kg"], "kilogram": MASS_UNITS["kg"], "kilograms": MASS_UNITS["kg"],
-    "oz": MASS_UNITS["oz"], "ounce": MASS_UNITS["oz"], "ounces": MASS_UNITS["oz"],
-    "lb": MASS_UNITS["lb"], "lbs": MASS_UNITS["lb"], "pound": MASS_UNITS["lb"],
-    "pounds": MASS_UNITS["lb"],
-})
-#: A bound is compared a little low, so that rounding never leaves a food out.
-_SAFETY: Final = 0.999
-#: Characters whose lower case SQL and Python agree on, and that are not white space.
-_PLAIN: Final = tuple("abcdefghijklmnopqrstuvwxyz0123456789")
-_PLAIN_UPPER: Final = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+#: Each food's natural measure, and the foods with measures, for one state of the portion
+#: table (:meth:`FoodRepository._portion_version`): worked out once, not on every ranking.
+_Version = tuple[str, int, int, float, int]
+_NATURAL_MEASURES: dict[_Version, dict[int, tuple[float, str, float]]] = {}
+_WITH_PORTIONS: dict[_Version, frozenset[int]] = {}
 
 
 def query_tokens(text: str) -> list[str]:
@@ -415,50 +401,63 @@ class FoodRepository:
     def _top_by_portion(
         self, key: str, group: str | None, limit: int
     ) -> tuple[tuple[RankedFood, ...], int]:
-        """The portion ranking, exact (the value in what :func:`default_amount` gives, as
-        adding the food does), and how many foods have measures but none usable.
+        """The portion ranking, exact: each food's value in its natural household measure
+        (what :func:`default_amount` gives, as adding the food does), and how many foods
+        have measures but none that is a serving.
 
-        For most foods SQL knows the default portion exactly
-        (:func:`_simple_first_measure`) and ranks them. The others are weighed here,
-        in Python, but only those whose upper bound (:func:`_other_measures`) reaches
-        the list, and those the bound cannot vouch for.
+        The measures are chosen by rules over their names (not in SQL), for every food
+        once and then kept while the portion table stays as it is (its row count and
+        highest id, read each time: another process's import changes them).
         """
-        dialect = self.session.get_bind().dialect.name
-        if dialect == "postgresql":
-            # The per-food subqueries look costly to the planner, which would compile
-            # the query (JIT) for longer than it runs: 25 ms for a 10 ms query.
-            self.session.execute(text("SET LOCAL jit = off"))
-        simple, others, bounded = _portion_statements(key, group is not None, dialect)
-        params: dict[str, Any] = {"top_limit": limit, "group_code": group}
-        #: (value in the portion, name, food id, value per 100 g) of each candidate.
+        column = _food.c[key]
+        statement = select(_food.c.id, _food.c.name, column.label("per_100g")).where(
+            column.is_not(None))
+        if group is not None:
+            statement = statement.where(_food.c.group_code == group)
+        measures = self._natural_measures()
         candidates: list[tuple[float, str, int, float]] = []
-        measures: dict[int, tuple[float, str, float]] = {}
-        for row in self.session.execute(simple, params):
-            # The one measure gives the default portion (see _simple_first_measure);
-            # weighed by the same code as adding the food, so the value is Python's.
-            portion = Portion(row.amount, row.description, row.grams)
-            food = Food(FoodRef(row.source, row.source_id), row.name, None, _NO_NUTRIENTS,
-                        (portion,))
-            unit = portion_unit_name(portion)
-            measures[row.id] = (row.amount, unit, grams_for(food, row.amount, unit))
+        with_portions_unusable = 0
+        for row in self.session.execute(statement):
+            measure = measures.get(row.id)
+            if measure is None:
+                with_portions_unusable += row.id in self._foods_with_portions()
+                continue
             per_100g = float(row.per_100g)
-            candidates.append(
-                (per_100g * measures[row.id][2] / 100.0, row.name, row.id, per_100g)
-            )
-        if len(candidates) == limit:
-            # No food whose bound is below the limit-th simple value can rank.
-            others, params["threshold"] = bounded, candidates[-1][0] * _SAFETY
-        rows = self.session.execute(others, params).all()
-        weighed = self._default_measures([row.id for row in rows])
-        for row in rows:
-            measure = weighed.get(row.id)
-            if measure is not None:
-                per_100g = float(row.per_100g)
-                candidates.append((per_100g * measure[2] / 100.0, row.name, row.id, per_100g))
-                measures[row.id] = measure
+            candidates.append((per_100g * measure[2] / 100.0, row.name, row.id, per_100g))
         candidates.sort(key=lambda item: (-item[0], item[1], item[2]))
-        unusable = sum(row.id not in weighed for row in rows if not row.vouched)
-        return self._ranked_portions(candidates[:limit], measures), unusable
+        best = candidates[:limit]
+        return self._ranked_portions(best, {c[2]: measures[c[2]] for c in best}), \
+            with_portions_unusable
+
+    def _portion_version(self) -> tuple[str, int, int, float, int]:
+        """What the portion table holds, in a few numbers read in one scan: its rows, highest
+        id, total grams, and the foods' highest id (a new food, an import, a database
+        cloned under the same name all change them)."""
+        count, highest, grams = self.session.execute(
+            select(func.count(), func.max(_portion.c.id), func.sum(_portion.c.grams))
+            .select_from(_portion)).one()
+        foods = self.session.scalar(select(func.max(_food.c.id)))
+        return (str(self.session.get_bind().engine.url), int(count or 0), int(highest or 0),
+                float(grams or 0.0), int(foods or 0))
+
+    def _foods_with_portions(self) -> frozenset[int]:
+        version = self._portion_version()
+        cached = _WITH_PORTIONS.get(version)
+        if cached is None:
+            cached = frozenset(self.session.scalars(select(_portion.c.food_id).distinct()))
+            _WITH_PORTIONS.clear()
+            _WITH_PORTIONS[version] = cached
+        return cached
+
+    def _natural_measures(self) -> dict[int, tuple[float, str, float]]:
+        """Every food's natural household measure (amount, unit, grams), by food id."""
+        version = self._portion_version()
+        cached = _NATURAL_MEASURES.get(version)
+        if cached is None:
+            cached = self._default_measures(sorted(self._foods_with_portions()))
+            _NATURAL_MEASURES.clear()
+            _NATURAL_MEASURES[version] = cached
+        return cached
 
     def _ranked_portions(
         self,
@@ -483,10 +482,11 @@ class FoodRepository:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             portions: dict[int, list[Portion]] = {}
-            names: dict[int, tuple[str, str, str]] = {}
+            names: dict[int, tuple[str, str, str, str | None]] = {}
             statement = (
                 select(
                     _food.c.id, _food.c.source, _food.c.source_id, _food.c.name,
+                    _food.c.group_code,
                     _portion.c.amount, _portion.c.description, _portion.c.grams,
                 )
                 .select_from(_food.join(_portion, _portion.c.food_id == _food.c.id))
@@ -494,14 +494,14 @@ class FoodRepository:
                 .order_by(_food.c.id, _portion.c.seq)
             )
             for row in self.session.execute(statement):
-                names[row.id] = (row.source, row.source_id, row.name)
+                names[row.id] = (row.source, row.source_id, row.name, row.group_code)
                 portions.setdefault(row.id, []).append(
                     Portion(row.amount, row.description, row.grams)
                 )
             for food_id, food_portions in portions.items():
-                source, source_id, name = names[food_id]
-                # Only the measures matter to the default portion; no nutrients needed.
-                food = Food(FoodRef(source, source_id), name, None, _NO_NUTRIENTS,
+                source, source_id, name, group_code = names[food_id]
+                # The measures, name and group decide the natural portion; no nutrients.
+                food = Food(FoodRef(source, source_id), name, group_code, _NO_NUTRIENTS,
                             tuple(food_portions), id=food_id)
                 measure = _food_default_grams(food)
                 if measure is not None:
@@ -626,203 +626,9 @@ def _has_measure(food_id: Any) -> ColumnElement[bool]:
     return select(_portion.c.id).where(_portion.c.food_id == food_id).exists()
 
 
-def _mass_prefixes() -> dict[str, float]:
-    """The first letters of each mass word heavier than 1 g a unit (``kg``, ``kil``,
-    ``lb``, ``pou``, ``oz``, ``oun``), with its grams; none is a prefix of another."""
-    prefixes: dict[str, float] = {}
-    for word, factor in sorted(_MASS_WORDS.items(), key=lambda item: len(item[0])):
-        prefix = word[:3]
-        if factor > 1.0 and not any(prefix.startswith(known) for known in prefixes):
-            prefixes[prefix] = factor
-    return prefixes
-
-
-def _name_test(
-    description: ColumnElement[str], dialect: str, *, whole: bool
-) -> ColumnElement[bool]:
-    """Whether a measure's name starts with an ASCII letter or digit (whose lower case
-    SQL and Python agree on; no white space); with ``whole``, also ends with one and
-    holds no comma or bracket: the description is then the unit's whole name.
-
-    GLOB (SQLite) and ``~`` (PostgreSQL, with the characters listed: its ranges may
-    follow the collation) cost a fraction of ``lower``/``substr`` per row.
-    """
-    if dialect == "sqlite":
-        # GLOB ranges are code points: exactly the ASCII letters and digits.
-        glob = description.bool_op("GLOB")
-        if not whole:
-            return glob("[A-Za-z0-9]*")
-        return glob("[A-Za-z0-9]*") & glob("*[A-Za-z0-9]") & ~glob("*[,(]*")
-    if dialect == "postgresql":
-        plain = f"[{_PLAIN_UPPER}]"
-        return description.bool_op("~")(f"^{plain}([^,(]*{plain})?$" if whole else f"^{plain}")
-    first: ColumnElement[bool] = func.lower(func.substr(description, 1, 1)).in_(_PLAIN)
-    if not whole:
-        return first
-    last = func.lower(func.substr(description, func.length(description), 1))
-    return (
-        first
-        & last.in_(_PLAIN)
-        & ~description.contains(",", autoescape=True)
-        & ~description.contains("(", autoescape=True)
-    )
-
-
-def _weighable(measure: FromClause) -> ColumnElement[bool]:
-    """A measure whose grams per unit :func:`planner.core.units.grams_per_unit` accepts,
-    with room to spare. No division: PostgreSQL may test the parts in any order, and
-    would refuse ``grams / 0``."""
-    amount, grams = measure.c.amount, measure.c.grams
-    return (amount > 0) & (grams > 0) & (grams <= amount * (WEIGHT.maximum * _SAFETY))
-
-
-def _accepted(measure: FromClause) -> ColumnElement[bool]:
-    """A measure :func:`grams_for` accepts by itself: amount and grams per unit."""
-    amount = measure.c.amount
-    return (amount >= AMOUNT.minimum) & (amount <= AMOUNT.maximum) & _weighable(measure)
-
-
 def _by_name(dialect: str) -> Any:
     """Food names in code-point order, as Python sorts them (SQLite's own order)."""
     return FoodRecord.name.collate("C") if dialect == "postgresql" else FoodRecord.name
-
-
-def _first_measure_of(first: FromClause) -> ColumnElement[bool]:
-    """The join of a food to its first measure. ``+ 0``: SQLite then reads the foods
-    first and skips those without a value before it looks at any measure."""
-    return ((_food.c.id + 0) == first.c.food_id) & (first.c.seq == 1)
-
-
-def _simple_first_measure(first: FromClause, dialect: str) -> tuple[ColumnElement[bool], Any]:
-    """Whether SQL knows a food's default portion exactly from its first measure, and its
-    grams then (to order by).
-
-    :func:`default_amount` takes the first measure :func:`grams_for` accepts, named by
-    its description up to a comma or a bracket. When the first measure is accepted and
-    its description is one plain name (``cup``, ``large``, ``oz``; :func:`_name_test`),
-    the portion is ``amount`` times that measure's own grams per unit, or the mass
-    unit's grams when the name is a mass word (``3 oz`` weighs 85.05 g even where the
-    data says 28 g). The weight limit is checked with room to spare (at most 99.9 of any
-    unit, at most 99.9 kg), so the test is cheap and never wrong.
-    """
-    amount, grams, description = first.c.amount, first.c.grams, first.c.description
-    by_name = case(
-        {word: amount * factor for word, factor in _MASS_WORDS.items()},
-        value=func.lower(description),
-        else_=amount * (grams / amount),
-    )
-    heaviest = max(_MASS_WORDS.values())
-    simple = (
-        (amount >= AMOUNT.minimum)
-        & (amount <= WEIGHT.maximum * _SAFETY / heaviest)
-        & _weighable(first)
-        & (grams <= WEIGHT.maximum * _SAFETY)
-        & _name_test(description, dialect, whole=True)
-    )
-    return simple, by_name
-
-
-@functools.lru_cache(maxsize=4 * len(NUTRIENT_KEYS))
-def _portion_statements(key: str, grouped: bool, dialect: str) -> tuple[Any, Any, Any]:
-    """The portion ranking's statements, built once per nutrient (building one costs more
-    than running it): the simple foods, best first (``top_limit``); the other foods;
-    the other foods whose bound reaches ``threshold``. ``group_code`` when ``grouped``."""
-    column = _food.c[key]
-    in_group = [_food.c.group_code == bindparam("group_code")] if grouped else []
-    first = _portion.alias("first_measure")
-    simple, grams = _simple_first_measure(first, dialect)
-    value = column * grams / 100.0
-    top_simple = (
-        select(
-            _food.c.id, _food.c.source, _food.c.source_id, _food.c.name,
-            column.label("per_100g"), first.c.amount, first.c.description, first.c.grams,
-        )
-        .select_from(_food.join(first, _first_measure_of(first)))
-        .where(column.is_not(None), *in_group, simple)
-        .order_by(value.desc(), _by_name(dialect), _food.c.id)
-        .limit(bindparam("top_limit", type_=Integer))
-    )
-    return (
-        top_simple,
-        _other_measures(column, in_group, dialect, bounded=False),
-        _other_measures(column, in_group, dialect, bounded=True),
-    )
-
-
-def _other_measures(column: Any, in_group: list[Any], dialect: str, *, bounded: bool) -> Any:
-    """The foods with measures whose default portion SQL does not know exactly and that
-    could still rank: (id, name, value per 100 g, vouched).
-
-    Their first measure is named by the start of its description (``cup`` of ``cup,
-    chopped``), which may be another measure's name: the default portion is its
-    ``amount`` times the grams per unit of one of the food's measures, or of a mass
-    unit its name starts like. When the first measure is accepted, starts with a plain
-    character and every measure can be weighed, that is at most ``amount * max(grams /
-    amount, mass unit, 1 g)``; if that is a weight an entry may have, the first measure
-    is the default (``vouched``) and, ``bounded``, a food whose bound cannot reach the
-    ``threshold`` parameter is left out. Any other food is always read: its default may
-    be a later measure, or none.
-    """
-    first = _portion.alias("first_measure")
-    other = _portion.alias("other_measure")
-    simple, _grams = _simple_first_measure(first, dialect)
-    description = first.c.description
-    mass_start = case(
-        *(
-            (func.lower(func.substr(description, 1, len(prefix))) == prefix, factor)
-            for prefix, factor in sorted(
-                _mass_prefixes().items(), key=lambda item: item[1], reverse=True
-            )
-        ),
-        else_=1.0,
-    )
-    of_food = other.c.food_id == _food.c.id
-    # One row per food; OFFSET 0 keeps the database from copying the subqueries into
-    # every expression of the outer query (SQLite and PostgreSQL alike).
-    foods = (
-        select(
-            _food.c.id,
-            _food.c.name,
-            column.label("per_100g"),
-            first.c.amount,
-            (_accepted(first) & _name_test(description, dialect, whole=False)).label("plain"),
-            mass_start.label("mass_unit"),
-            select(func.max(other.c.grams / other.c.amount))
-            .where(of_food, other.c.amount > 0)
-            .scalar_subquery()
-            .label("largest_unit"),
-            select(other.c.id).where(of_food, ~_weighable(other)).exists().label("unweighable"),
-        )
-        .select_from(_food.join(first, _first_measure_of(first), isouter=True))
-        .where(
-            column.is_not(None),
-            *in_group,
-            (first.c.id.is_(None) & _has_measure(_food.c.id))
-            | (first.c.id.is_not(None) & ~simple),
-        )
-        .offset(0)
-        .subquery("other_foods")
-    )
-    per_unit = case(
-        (foods.c.largest_unit > foods.c.mass_unit, foods.c.largest_unit),
-        else_=foods.c.mass_unit,
-    )
-    upper_grams = foods.c.amount * per_unit
-    vouched = case(
-        (
-            (foods.c.plain == true())
-            & (foods.c.unweighable == false())
-            & (upper_grams <= WEIGHT.maximum * _SAFETY),
-            true(),
-        ),
-        else_=false(),
-    )
-    statement = select(foods.c.id, foods.c.name, foods.c.per_100g, vouched.label("vouched"))
-    if bounded:
-        upper = foods.c.per_100g * upper_grams / 100.0
-        threshold = bindparam("threshold", type_=Float)
-        statement = statement.where((vouched == false()) | (upper >= threshold))
-    return statement
 
 
 def text_config() -> Any:

@@ -148,7 +148,7 @@ def test_per_portion_shows_the_portion(panel: FoodSearchPanel) -> None:
     align = cell(panel, 0, Column.TOP, Qt.ItemDataRole.TextAlignmentRole)
     assert isinstance(align, Qt.AlignmentFlag)
     assert align & Qt.AlignmentFlag.AlignLeft  # lined up on the values, not the portions
-    assert "8 left out" in panel.status_label.text()
+    assert "33 left out" in panel.status_label.text()
     assert "no household measure" in panel.status_label.toolTip()
 
 
