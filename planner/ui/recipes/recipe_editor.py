@@ -54,9 +54,14 @@ class RecipeListModel(RowsModel):
     COLUMNS = LIST_COLUMNS
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
         row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The whole name, where a narrow list cuts it.
+            return row.name
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
         column = index.column()
         if column == 0:
             return row.name
