@@ -415,12 +415,13 @@ class FoodRepository:
         if group is not None:
             statement = statement.where(_food.c.group_code == group)
         measures = self._natural_measures()
+        with_portions = self._foods_with_portions()
         candidates: list[tuple[float, str, int, float]] = []
         with_portions_unusable = 0
         for row in self.session.execute(statement):
             measure = measures.get(row.id)
             if measure is None:
-                with_portions_unusable += row.id in self._foods_with_portions()
+                with_portions_unusable += row.id in with_portions
                 continue
             per_100g = float(row.per_100g)
             candidates.append((per_100g * measure[2] / 100.0, row.name, row.id, per_100g))
