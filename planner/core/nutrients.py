@@ -45,6 +45,11 @@ class Nutrient:
     part_of: str | None = None
 
     @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: ``vitamin D``, ``magnesium``, ``omega-3 ALA``."""
+        return self.label[:1].lower() + self.label[1:]
+
+    @property
     def sr_number(self) -> str | None:
         """The preferred SR28 number; ``None`` for a nutrient SR28 does not measure."""
         return self.sr_numbers[0] if self.sr_numbers else None

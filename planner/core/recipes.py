@@ -263,8 +263,7 @@ def unknown_note(nutrients: RecipeNutrients, key: str) -> str | None:
     missing = nutrients.unknown.get(key, 0)
     if not missing:
         return None
-    label = BY_KEY[key].label
-    label = label[:1].lower() + label[1:]  # "vitamin D", "magnesium"
+    label = BY_KEY[key].in_sentence
     verb = "has" if missing == 1 else "have"
     noun = "ingredient" if nutrients.food_count == 1 else "ingredients"
     return f"{missing} of {nutrients.food_count} {noun} {verb} no {label} value"

@@ -383,9 +383,8 @@ _CDRR_EXPLANATION: Final = (
 def _lower_bound_note(total: NutrientTotal) -> str:
     if not total.unknown:
         return ""
-    label = BY_KEY[total.key].label
     return (f" (at least: {total.unknown} of {total.entries} entries have no "
-            f"{label[:1].lower() + label[1:]} value)")
+            f"{BY_KEY[total.key].in_sentence} value)")
 
 
 def _below_ear(
@@ -408,8 +407,7 @@ def _below_ear(
                    f"a day{_lower_bound_note(total)} is below the EAR of "
                    f"{_threshold(target.ear, key)}.")
         numbers = {key: total.value, f"{key}_ear": target.ear}
-        advice = (f"Foods rich in {nutrient.label[:1].lower() + nutrient.label[1:]} can close "
-                  f"the gap: sort the food "
+        advice = (f"Foods rich in {nutrient.in_sentence} can close the gap: sort the food "
                   f"search by it (planner foods top {key}).")
         report = dri_report(target.source)
         findings.append(Finding(code, "info", None, MappingProxyType(numbers), message,
@@ -456,8 +454,7 @@ def _ul_finding(key: str, target: Target, total: NutrientTotal, value: float) ->
                 f"(the UL counts {ul_basis(target)})")
     else:
         part = BY_KEY[target.ul_applies_to].label
-        whole = nutrient.label[:1].lower() + nutrient.label[1:]
-        what = (f"{part} averages {_amount(key, value)} a day (the {whole} UL "
+        what = (f"{part} averages {_amount(key, value)} a day (the {nutrient.in_sentence} UL "
                 f"counts {ul_basis(target)})")
     message = f"{what}, above the {limit}."
     advice = ("Intakes above a UL mostly come from supplements and fortified foods: a lower "

@@ -729,11 +729,6 @@ def _signed(key: str, value: float) -> str:
     return f"{'+' if value > 0 else '-'}{format_nutrient(key, abs(value))}"
 
 
-def _lower_label(key: str) -> str:
-    label = BY_KEY[key].label
-    return label[:1].lower() + label[1:]
-
-
 def swap_summary(
     magnesium_gain_mg: float, energy_change_kcal: float | None, changes: Mapping[str, float]
 ) -> str:
@@ -745,7 +740,7 @@ def swap_summary(
     )
     head = f"Magnesium {_signed('magnesium_mg', magnesium_gain_mg)}, {energy}"
     tail = [
-        f"{_lower_label(key)} {_signed(key, changes[key])}"
+        f"{BY_KEY[key].in_sentence} {_signed(key, changes[key])}"
         for key in SUMMARY_KEYS
         if key in changes
     ]

@@ -414,8 +414,9 @@ class FoodRepository:
             column.is_not(None))
         if group is not None:
             statement = statement.where(_food.c.group_code == group)
-        measures = self._natural_measures()
-        with_portions = self._foods_with_portions()
+        version = self._portion_version()
+        measures = self._natural_measures(version)
+        with_portions = self._foods_with_portions(version)
         candidates: list[tuple[float, str, int, float]] = []
         with_portions_unusable = 0
         for row in self.session.execute(statement):
@@ -430,7 +431,7 @@ class FoodRepository:
         return self._ranked_portions(best, {c[2]: measures[c[2]] for c in best}), \
             with_portions_unusable
 
-    def _portion_version(self) -> tuple[str, int, int, float, int]:
+    def _portion_version(self) -> _Version:
         """What the portion table holds, in a few numbers read in one scan: its rows, highest
         id, total grams, and the foods' highest id (a new food, an import, a database
         cloned under the same name all change them)."""
@@ -441,8 +442,7 @@ class FoodRepository:
         return (str(self.session.get_bind().engine.url), int(count or 0), int(highest or 0),
                 float(grams or 0.0), int(foods or 0))
 
-    def _foods_with_portions(self) -> frozenset[int]:
-        version = self._portion_version()
+    def _foods_with_portions(self, version: _Version) -> frozenset[int]:
         cached = _WITH_PORTIONS.get(version)
         if cached is None:
             cached = frozenset(self.session.scalars(select(_portion.c.food_id).distinct()))
@@ -450,12 +450,11 @@ class FoodRepository:
             _WITH_PORTIONS[version] = cached
         return cached
 
-    def _natural_measures(self) -> dict[int, tuple[float, str, float]]:
+    def _natural_measures(self, version: _Version) -> dict[int, tuple[float, str, float]]:
         """Every food's natural household measure (amount, unit, grams), by food id."""
-        version = self._portion_version()
         cached = _NATURAL_MEASURES.get(version)
         if cached is None:
-            cached = self._default_measures(sorted(self._foods_with_portions()))
+            cached = self._default_measures(sorted(self._foods_with_portions(version)))
             _NATURAL_MEASURES.clear()
             _NATURAL_MEASURES[version] = cached
         return cached

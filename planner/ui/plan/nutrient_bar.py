@@ -60,16 +60,11 @@ STATUS_COLORS: Final[dict[BarStatus, SignalColor]] = {
 NO_VALUE: Final = "–"
 
 
-def _lower_first(label: str) -> str:
-    """``Vitamin D`` -> ``vitamin D`` (in a sentence), keeping the rest as it is."""
-    return label[:1].lower() + label[1:]
-
-
 def coverage_text(total: NutrientTotal, *, week: bool = False) -> str:
     """``3 of 9 foods have no vitamin D value``; empty when every food has one."""
     if not total.unknown:
         return ""
-    name = _lower_first(BY_KEY[total.key].label)
+    name = BY_KEY[total.key].in_sentence
     where = " in the plan" if week else ""
     if not total.known:
         return f"No food{where} has a {name} value"
