@@ -96,6 +96,11 @@ class Food:
     group_name: str | None = None
     #: Free text on provenance shown with the food (e.g. the Open Food Facts licence).
     attribution: str | None = None
+    #: Other names people use ("soft drink, pop, soda" for cola; SR28's ``ComName``).
+    common_name: str | None = None
+    #: In the national dietary survey (SR28's ``Survey`` flag, the FNDDS foods): a food
+    #: people report eating, with a complete nutrient profile.
+    survey: bool = False
 
     def value(self, key: str) -> float | None:
         """Nutrient per 100 g, or ``None`` when unknown."""
@@ -117,6 +122,8 @@ class FoodHit:
     #: Grams and label of the food's first household portion, if any.
     default_portion: Portion | None = None
     extra: Mapping[str, float | None] = field(default_factory=dict)
+    #: Other names people use (searched with the name).
+    common_name: str | None = None
 
     @property
     def magnesium_per_100_kcal(self) -> float | None:

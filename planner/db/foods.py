@@ -9,22 +9,22 @@ parentheses are searched as words or ignored, never obeyed.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from sqlalchemy import (
-    Float,
     Integer,
     Row,
     Table,
     bindparam,
-    case,
     delete,
     false,
     func,
     insert,
+    literal_column,
     or_,
     select,
     text,
@@ -36,9 +36,18 @@ from sqlalchemy.sql.elements import ColumnElement
 from planner.core.foods import Food, FoodGroup, FoodHit, FoodRef, Portion, nutrient_map
 from planner.core.nutrients import NUTRIENT_KEYS
 from planner.core.portions import default_amount
+from planner.core.search_rank import Candidate, Usage, rank, stem
 from planner.core.units import grams_for, portion_unit_name
 from planner.db.ids import lock_food_imports, new_food_ids
-from planner.db.records import FoodGroupRecord, FoodRecord, MetaRecord, PortionRecord
+from planner.db.records import (
+    EntryRecord,
+    FoodGroupRecord,
+    FoodRecord,
+    MealRecord,
+    MetaRecord,
+    PlanDayRecord,
+    PortionRecord,
+)
 
 #: ``progress(done, total)``; called from whatever thread does the work.
 Progress = Callable[[int, int], None]
@@ -47,13 +56,18 @@ MAX_QUERY_TOKENS: Final = 12
 MAX_TOKEN_LENGTH: Final = 40
 MAX_GROUP_CODE_LENGTH: Final = 16
 DEFAULT_LIMIT: Final = 50
-#: How many full-text matches are scored at most (see :func:`text_ranked_sqlite`).
-RANK_WINDOW: Final = 4000
+#: How many full-text matches are ranked at most, in id order (the shipped foods have the
+#: lowest ids, so with the embedded data every match is ranked; with hundreds of thousands
+#: of imported foods a one-letter query stays fast and a second word narrows it).
+RANK_WINDOW: Final = 1500
 _TOKEN: Final = re.compile(r"[^\W_]+")
 _CHUNK: Final = 2000
 
 _food: Table = FoodRecord.__table__  # type: ignore[assignment]
 _portion: Table = PortionRecord.__table__  # type: ignore[assignment]
+_entry: Table = EntryRecord.__table__  # type: ignore[assignment]
+_meal: Table = MealRecord.__table__  # type: ignore[assignment]
+_day: Table = PlanDayRecord.__table__  # type: ignore[assignment]
 
 #: What a food's nutrient value is ranked by: per 100 g, per 100 kcal, or in the food's
 #: default household portion (:func:`planner.core.portions.default_amount`).
@@ -85,17 +99,18 @@ def is_group_code(text: str) -> bool:
 
 
 def fts5_query(tokens: Sequence[str]) -> str:
-    """An FTS5 MATCH expression: every token a quoted prefix term, all required.
+    """An FTS5 MATCH expression: every token a quoted prefix term, all required; a plural
+    by its singular (:func:`~planner.core.search_rank.stem`: "sardines" finds "sardine").
 
     A one-character token is an exact term: as a prefix it would match a large part of
     the vocabulary and rank nothing useful ("2" in "2% milk" means the word 2).
     """
-    return " ".join(f'"{token}"*' if len(token) > 1 else f'"{token}"' for token in tokens)
+    return " ".join(f'"{stem(token)}"*' if len(token) > 1 else f'"{token}"' for token in tokens)
 
 
 def tsquery(tokens: Sequence[str]) -> str:
     """A PostgreSQL ``to_tsquery`` expression with the same meaning as :func:`fts5_query`."""
-    return " & ".join(f"{token}:*" if len(token) > 1 else token for token in tokens)
+    return " & ".join(f"{stem(token)}:*" if len(token) > 1 else token for token in tokens)
 
 
 def _hit_columns() -> list[Any]:
@@ -109,6 +124,7 @@ def _hit_columns() -> list[Any]:
         FoodRecord.energy_kcal,
         FoodRecord.magnesium_mg,
         FoodRecord.vitamin_d_ug,
+        FoodRecord.common_name,
         PortionRecord.amount,
         PortionRecord.description,
         PortionRecord.grams,
@@ -129,6 +145,7 @@ def _hit(row: Row[Any]) -> FoodHit:
         magnesium_mg=row.magnesium_mg,
         vitamin_d_ug=row.vitamin_d_ug,
         default_portion=portion,
+        common_name=row.common_name,
     )
 
 
@@ -181,52 +198,95 @@ class FoodRepository:
     def search(
         self, text: str, *, group: str | None = None, limit: int = DEFAULT_LIMIT
     ) -> list[FoodHit]:
-        """Foods matching every word of ``text`` (as prefixes), best first.
+        """Foods matching every word of ``text`` (as prefixes, in the name or the common
+        names), the plain everyday form first (:mod:`planner.core.search_rank`).
 
-        Empty text with a group lists that group by name; empty text alone finds nothing.
+        Empty text with a group lists that group by name; empty text alone finds nothing
+        (:meth:`frequent` is what to show then).
         """
         limit = max(1, min(int(limit), 1000))
         tokens = query_tokens(text)
-        base = (
-            select(*_hit_columns())
-            .select_from(FoodRecord)
-            .outerjoin(FoodGroupRecord, FoodGroupRecord.code == FoodRecord.group_code)
-            .outerjoin(
-                PortionRecord, (PortionRecord.food_id == FoodRecord.id) & (PortionRecord.seq == 1)
-            )
-        )
         if group:
             if not is_group_code(group):
                 # No group is called that; and PostgreSQL refuses a NUL in any text.
                 return []
-            base = base.where(FoodRecord.group_code == group)
+        else:
+            group = None
         if not tokens:
-            if not group:
+            if group is None:
                 return []
-            statement = base.order_by(FoodRecord.name).limit(limit)
+            statement = (select(*_hit_columns()).select_from(_hit_join())
+                         .where(FoodRecord.group_code == group)
+                         .order_by(FoodRecord.name).limit(limit))
             return [_hit(row) for row in self.session.execute(statement)]
+        ranked = rank(
+            tokens, self._matches(tokens, group), usage=self.usage(), today=dt.date.today()
+        )
+        return self._hits_in_order([c.id for c in ranked[:limit]])
 
+    def _matches(self, tokens: Sequence[str], group: str | None) -> list[Candidate]:
+        """The foods holding every token as a word prefix, in name or common names: at
+        most :data:`RANK_WINDOW` of them, in id order (the shipped foods first)."""
+        measures = (select(func.count()).where(_portion.c.food_id == _food.c.id)
+                    .correlate(_food).scalar_subquery())
+        columns = (_food.c.id, _food.c.name, _food.c.common_name, _food.c.survey,
+                   _food.c.group_code, measures.label("measures"))
         dialect = self.session.get_bind().dialect.name
         if dialect == "sqlite":
-            ranked = text_ranked_sqlite(tokens)
-            statement = base.join(ranked, ranked.c.rowid == FoodRecord.id).order_by(
-                ranked.c.score, func.length(FoodRecord.name), FoodRecord.name
-            )
+            matched = text(
+                "SELECT rowid FROM food_fts WHERE food_fts MATCH :fts_query"
+            ).bindparams(fts_query=fts5_query(tokens)).columns(rowid=Integer).subquery("matched")
+            statement = select(*columns).join(matched, matched.c.rowid == _food.c.id)
         elif dialect == "postgresql":
-            vector = func.to_tsvector(text_config(), FoodRecord.name)
-            query = func.to_tsquery(text_config(), tsquery(tokens))
-            # ts_rank is 0..1; the start bonuses mirror the SQLite ranking's.
-            rank = func.ts_rank(vector, query) + _starts_with_bonus(tokens)
-            statement = base.where(vector.op("@@")(query)).order_by(
-                rank.desc(), func.length(FoodRecord.name), FoodRecord.name
+            statement = select(*columns).where(
+                search_vector().op("@@")(func.to_tsquery(text_config(), tsquery(tokens)))
             )
         else:
             # Any other database: every token as a case-insensitive substring.
-            statement = base
+            statement = select(*columns)
             for token in tokens:
-                statement = statement.where(FoodRecord.name.ilike(f"%{token}%", escape="\\"))
-            statement = statement.order_by(func.length(FoodRecord.name), FoodRecord.name)
-        return [_hit(row) for row in self.session.execute(statement.limit(limit))]
+                statement = statement.where(or_(
+                    _food.c.name.ilike(f"%{token}%"), _food.c.common_name.ilike(f"%{token}%")
+                ))
+        if group is not None:
+            statement = statement.where(_food.c.group_code == group)
+        statement = statement.order_by(_food.c.id).limit(RANK_WINDOW)
+        return [
+            Candidate(row.id, row.name, row.common_name, bool(row.survey), row.group_code,
+                      int(row.measures or 0))
+            for row in self.session.execute(statement)
+        ]
+
+    def _hits_in_order(self, ids: Sequence[int]) -> list[FoodHit]:
+        if not ids:
+            return []
+        statement = select(*_hit_columns()).select_from(_hit_join()).where(
+            FoodRecord.id.in_(ids))
+        hits = {row.id: _hit(row) for row in self.session.execute(statement)}
+        return [hits[food_id] for food_id in ids if food_id in hits]
+
+    # -- the user's foods ------------------------------------------------------------
+
+    def usage(self) -> dict[int, Usage]:
+        """Each food eaten in the stored plans: how many times, and the last day."""
+        statement = (
+            select(_entry.c.food_id, func.count(), func.max(_day.c.date))
+            .select_from(_entry.join(_meal, _meal.c.id == _entry.c.meal_id)
+                         .join(_day, _day.c.id == _meal.c.day_id))
+            .group_by(_entry.c.food_id)
+        )
+        return {
+            food_id: Usage(int(times), _date(last))
+            for food_id, times, last in self.session.execute(statement)
+        }
+
+    def frequent(self, limit: int = 20) -> list[FoodHit]:
+        """The user's foods, most eaten first (recent ones break ties): what the search
+        shows before anything is typed."""
+        usage = self.usage()
+        order = sorted(usage, key=lambda food_id: (
+            -usage[food_id].times, -(usage[food_id].last or dt.date.min).toordinal(), food_id))
+        return self._hits_in_order(order[: max(1, min(int(limit), 1000))])
 
     # -- look-up -------------------------------------------------------------------
 
@@ -280,11 +340,11 @@ class FoodRepository:
         columns = [_food.c[key] for key in NUTRIENT_KEYS]
         statement = select(
             _food.c.id, _food.c.source, _food.c.source_id, _food.c.name, _food.c.group_code,
-            _food.c.attribution, *columns,
+            _food.c.attribution, _food.c.common_name, _food.c.survey, *columns,
         ).order_by(_food.c.id)
         foods = []
         for row in self.session.execute(statement):
-            values = {key: row[6 + index] for index, key in enumerate(NUTRIENT_KEYS)}
+            values = {key: row[8 + index] for index, key in enumerate(NUTRIENT_KEYS)}
             foods.append(
                 Food(
                     ref=FoodRef(row.source, row.source_id),
@@ -295,6 +355,8 @@ class FoodRepository:
                     portions=tuple(portions.get(row.id, ())),
                     id=row.id,
                     attribution=row.attribution,
+                    common_name=row.common_name,
+                    survey=bool(row.survey),
                 )
             )
         return foods
@@ -327,6 +389,8 @@ class FoodRepository:
             portions=tuple(Portion(p.amount, p.description, p.grams) for p in record.portions),
             id=record.id,
             attribution=record.attribution,
+            common_name=record.common_name,
+            survey=bool(record.survey),
         )
 
     # -- highest in a nutrient -----------------------------------------------------
@@ -550,6 +614,8 @@ class FoodRepository:
                 "name": food.name,
                 "group_code": food.group_code,
                 "attribution": food.attribution,
+                "common_name": food.common_name,
+                "survey": food.survey,
                 **{key: food.nutrients.get(key) for key in NUTRIENT_KEYS},
             }
             if food_id is None:
@@ -636,41 +702,16 @@ def text_config() -> Any:
     return text("'simple'::regconfig")
 
 
-def _starts_with_bonus(tokens: Sequence[str]) -> Any:
-    """2 when the name starts with the first word, 1 with another word, else 0."""
-    # Tokens hold letters and digits only, never LIKE wildcards.
-    first = FoodRecord.name.ilike(f"{tokens[0]}%")
-    other = or_(*(FoodRecord.name.ilike(f"{token}%") for token in tokens))
-    return case((first, 2.0), (other, 1.0), else_=0.0)
-
-
-def text_ranked_sqlite(tokens: Sequence[str]) -> Any:
-    """The FTS5 match as a subquery of (rowid, score), lower score = better.
-
-    bm25 already prefers short names that hold every word; a name that starts with the
-    first word ("Spinach, raw" for "spinach raw") gets a bonus over one that only
-    mentions it ("Mustard spinach, raw"), and one that starts with any other word a
-    smaller bonus ("Rice, white, ..." for "white rice").
-
-    Ranking is bounded: only the first :data:`RANK_WINDOW` matches in id order are
-    scored. The shipped foods have the lowest ids, so with the embedded database every
-    match is ranked; with hundreds of thousands of foods a one-word query such as
-    "mi" stays fast (scoring 50,000 matches costs ~45 ms) and a second word narrows it.
-    """
-    starts = " OR ".join(f"lower(name) LIKE :prefix{i}" for i in range(len(tokens)))
-    prefixes = {f"prefix{i}": _like_prefix(token) for i, token in enumerate(tokens)}
-    return (
-        text(
-            "SELECT rowid, bm25(food_fts)"
-            f" - CASE WHEN lower(name) LIKE :prefix0 THEN 6.0 WHEN {starts} THEN 5.0 ELSE 0 END"
-            " AS score FROM food_fts WHERE food_fts MATCH :fts_query LIMIT :window"
-        )
-        .bindparams(fts_query=fts5_query(tokens), window=RANK_WINDOW, **prefixes)
-        .columns(rowid=Integer, score=Float)
-        .subquery("ranked")
+def search_vector() -> Any:
+    """What PostgreSQL searches: the name and the common names, exactly as the GIN index
+    of migration 0007 is built (or the index is not used)."""
+    return literal_column(
+        "to_tsvector('simple', food.name || ' ' || coalesce(food.common_name, ''))"
     )
 
 
-def _like_prefix(token: str) -> str:
-    # LIKE without ESCAPE: the tokens hold letters and digits only, never % or _.
-    return f"{token}%"
+def _date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value is not None else None
+    except ValueError:
+        return None

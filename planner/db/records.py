@@ -8,7 +8,7 @@ classes must describe the same tables (a test compares them).
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -47,6 +47,10 @@ class FoodRecord(Base):
     name: Mapped[str] = mapped_column(String(400))
     group_code: Mapped[str | None] = mapped_column(ForeignKey("food_group.code"))
     attribution: Mapped[str | None] = mapped_column(Text)
+    #: Other names people use (SR28 ``ComName``); searched with the name.
+    common_name: Mapped[str | None] = mapped_column(String(400))
+    #: A food of the national dietary survey (SR28 ``Survey``): an everyday food.
+    survey: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     energy_kcal: Mapped[float | None] = mapped_column(Float)
     protein_g: Mapped[float | None] = mapped_column(Float)

@@ -198,6 +198,12 @@ class FoodService:
         with self.db.reading() as session:
             return FoodRepository(session).search(text, group=group, limit=limit)
 
+    def frequent(self, *, limit: int = DEFAULT_LIMIT) -> list[FoodHit]:
+        """The foods eaten in the stored plans, most eaten first (recent ones break ties):
+        what the search shows before anything is typed."""
+        with self.db.reading() as session:
+            return FoodRepository(session).frequent(limit)
+
     def top(
         self,
         nutrient: str,

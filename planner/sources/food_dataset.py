@@ -1,9 +1,9 @@
 """The compact food dataset that ships with the planner (``data/foods/``).
 
 Three plain UTF-8 CSV files, one row per line, so a new release shows as a readable
-diff: ``food_groups.csv`` (code, name), ``foods.csv`` (NDB number, group, name and one
-column per nutrient key, per 100 g; an empty cell is unknown) and ``portions.csv``
-(NDB number, amount, description, grams, in the release's order).
+diff: ``food_groups.csv`` (code, name), ``foods.csv`` (NDB number, group, name, common
+name, survey flag ``Y`` and one column per nutrient key, per 100 g; an empty cell is
+unknown) and ``portions.csv`` (NDB number, amount, description, grams, in the release's order).
 
 ``packaging/build_food_data.py`` writes it from the official SR files with
 :func:`write_dataset`; the first start reads it with :func:`read_dataset`. Numbers are
@@ -24,11 +24,11 @@ from planner.core.foods import Food, FoodGroup, FoodRef, Portion, nutrient_map
 from planner.core.nutrients import NUTRIENT_KEYS
 from planner.sources.usda_sr import SOURCE, SrRelease
 
-FORMAT_VERSION: Final = "sr28-2"
+FORMAT_VERSION: Final = "sr28-3"
 GROUPS_FILE: Final = "food_groups.csv"
 FOODS_FILE: Final = "foods.csv"
 PORTIONS_FILE: Final = "portions.csv"
-FOOD_COLUMNS: Final = ("ndb", "group", "name", *NUTRIENT_KEYS)
+FOOD_COLUMNS: Final = ("ndb", "group", "name", "common_name", "survey", *NUTRIENT_KEYS)
 PORTION_COLUMNS: Final = ("ndb", "amount", "description", "grams")
 
 
@@ -60,6 +60,8 @@ def write_dataset(release: SrRelease, directory: Path) -> None:
             food.ref.source_id,
             food.group_code,
             food.name,
+            food.common_name or "",
+            "Y" if food.survey else "",
             *("" if (v := food.nutrients[k]) is None else _number(v) for k in NUTRIENT_KEYS),
         )
         for food in release.foods
@@ -112,9 +114,11 @@ def read_dataset(groups_csv: str, foods_csv: str, portions_csv: str) -> SrReleas
             portions.setdefault(ndb, []).append(portion)
         foods = []
         for line, row in _rows(FOODS_FILE, foods_csv, FOOD_COLUMNS):
-            ndb, group, name = row[0], row[1], row[2]
+            ndb, group, name, common, survey = row[:5]
             where = f"{FOODS_FILE}, line {line}"
-            cells = zip(NUTRIENT_KEYS, row[3:], strict=True)
+            if survey not in ("", "Y"):
+                raise DatasetError(f"{where}: survey {survey!r} is not Y or empty")
+            cells = zip(NUTRIENT_KEYS, row[5:], strict=True)
             values = {k: (_float(v, where) if v else None) for k, v in cells}
             foods.append(
                 Food(
@@ -124,6 +128,8 @@ def read_dataset(groups_csv: str, foods_csv: str, portions_csv: str) -> SrReleas
                     group_name=groups.get(group),
                     nutrients=nutrient_map(values),
                     portions=tuple(portions.get(ndb, ())),
+                    common_name=common or None,
+                    survey=survey == "Y",
                 )
             )
     except ValueError as exc:

@@ -5,7 +5,8 @@ an empty text field is ``~~`` or nothing at all (some republished copies strip t
 tildes), there is no header row, lines end in CRLF and the encoding is Windows-1252.
 Each file may be plain or gzip-compressed (``FOOD_DES.txt`` or ``FOOD_DES.txt.gz``).
 
-Only FOOD_DES, FD_GROUP, NUT_DATA and WEIGHT are read. The reader validates every
+Only FOOD_DES (with the common name and the Survey flag), FD_GROUP, NUT_DATA and WEIGHT
+are read. The reader validates every
 line it uses and raises :class:`UsdaFormatError` naming the file and line; it returns
 complete values or nothing, so a caller can never half-load a database from it.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 import gzip
 import io
 import math
+import re
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -179,8 +181,8 @@ def read_release(directory: Path | str) -> SrRelease:
     values = _read_values(directory, descriptions)
     portions = _read_portions(directory, descriptions)
     foods = [
-        _food(ndb, group, name, groups[group], values[ndb], portions.get(ndb, []))
-        for ndb, (group, name, _line) in descriptions.items()
+        _food(ndb, description, groups[description.group], values[ndb], portions.get(ndb, []))
+        for ndb, description in descriptions.items()
     ]
     return SrRelease(
         groups=tuple(FoodGroup(code, name) for code, name in groups.items()),
@@ -188,11 +190,31 @@ def read_release(directory: Path | str) -> SrRelease:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Description:
+    group: str
+    name: str
+    common_name: str | None
+    survey: bool
+
+
+#: Parts of SR28's ``ComName`` that are cut codes or notes, not names a person says.
+_NOT_A_NAME: Final = re.compile(r"#|\b(?:URMIS|IMPS|includes?|commodity|codes?)\b", re.I)
+
+
+def common_name(com_name: str) -> str | None:
+    """The names people use from a ``ComName`` field, without cut codes and notes:
+    ``"URMIS #1116, Mock Tender  Steak"`` gives ``"Mock Tender Steak"``."""
+    parts = (" ".join(part.split()) for part in com_name.split(","))
+    kept = [part for part in parts if part and not _NOT_A_NAME.search(part)]
+    return ", ".join(kept) or None
+
+
 def _read_descriptions(directory: Path, groups: Mapping[str, str]
-                       ) -> dict[str, tuple[str, str, int]]:
-    """FOOD_DES: NDB number -> (group code, name, line)."""
+                       ) -> dict[str, _Description]:
+    """FOOD_DES: NDB number -> group code, name, common name and Survey flag."""
     path = find_file(directory, "FOOD_DES")
-    descriptions: dict[str, tuple[str, str, int]] = {}
+    descriptions: dict[str, _Description] = {}
     for number, fields in _rows(path, "FOOD_DES"):
         ndb = _ndb(path, number, fields[0])
         group, name = fields[1], fields[2].strip()
@@ -202,7 +224,10 @@ def _read_descriptions(directory: Path, groups: Mapping[str, str]
             raise UsdaFormatError(path, number, "food has no description")
         if ndb in descriptions:
             raise UsdaFormatError(path, number, f"NDB number {ndb} appears twice")
-        descriptions[ndb] = (group, name, number)
+        survey = fields[6].strip().upper()
+        if survey not in ("", "Y", "N"):
+            raise UsdaFormatError(path, number, f"Survey flag {survey!r} is not Y, N or empty")
+        descriptions[ndb] = _Description(group, name, common_name(fields[4]), survey == "Y")
     if not descriptions:
         raise UsdaFormatError(path, None, "holds no foods")
     return descriptions
@@ -276,14 +301,16 @@ def _unit_value(value: float, nutrient: Nutrient) -> float:
     return round(value * nutrient.sr_factor, 9)
 
 
-def _food(ndb: str, group: str, name: str, group_name: str, raw: Mapping[str, float],
+def _food(ndb: str, description: _Description, group_name: str, raw: Mapping[str, float],
           portions: list[tuple[int, Portion]]) -> Food:
     nutrients = sr_values(raw)
     return Food(
         ref=FoodRef(SOURCE, ndb),
-        name=name,
-        group_code=group,
+        name=description.name,
+        group_code=description.group,
         group_name=group_name,
         nutrients=nutrient_map(nutrients),
         portions=tuple(p for _seq, p in sorted(portions, key=lambda x: x[0])),
+        common_name=description.common_name,
+        survey=description.survey,
     )

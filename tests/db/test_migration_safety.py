@@ -244,7 +244,9 @@ def current_revision_or_none(url: str) -> str | None:
 
 
 #: The dataset an older planner loaded, as its meta row says (before the full panel).
-_OLD_DATASET: dict[str, str] = {"0006_full_nutrient_panel": "sr28-1:8789"}
+_OLD_DATASET: dict[str, str] = {
+    "0006_full_nutrient_panel": "sr28-1:8789", "0007_everyday_foods": "sr28-2:8789",
+}
 
 
 def _database_at(url: str, revision: str, *, recipe: Recipe | None = None) -> list[str]:
@@ -369,8 +371,14 @@ def test_a_database_from_before_the_full_panel_gets_every_nutrient(
         assert spinach.value("vitamin_c_mg") == 28.1
         assert spinach.value("folate_dfe_ug") == 194.0
         assert spinach.value("fluoride_mg") is None  # SR28 has none: unknown, not zero
+        # And the everyday-food signals (migration 0007): the survey flag, the common
+        # names, searched through the rebuilt full-text index.
+        assert spinach.survey
+        cola = foods.get(FoodRef("usda-sr28", "14148"))
+        assert cola.common_name == "soft drink, pop, soda" and cola.survey
+        assert "14148" in [h.ref.source_id for h in foods.search("soda")[:5]]
         with db.reading() as session:
-            assert FoodRepository(session).meta(DATASET_META_KEY) == "sr28-2:8789"
+            assert FoodRepository(session).meta(DATASET_META_KEY) == "sr28-3:8789"
         plans = PlanService(db)
         assert [plans.export_text(summary.id) for summary in plans.list()] == before
         # The stored recipe's own values (what a plan entry of it counts) have the panel:

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from planner.core.foods import FoodHit, FoodRef, Portion
+from planner.core.search_rank import stem
 from planner.db.foods import FoodRepository, query_tokens
 from planner.services.database import Database
 from planner.services.foods import FoodService
@@ -29,9 +30,13 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
-def _has_every_prefix(name: str, tokens: list[str]) -> bool:
-    words = _WORD.findall(_fold(name))
-    return all(any(word.startswith(_fold(token)) for word in words) for token in tokens)
+def _has_every_prefix(name: str, tokens: list[str], common_name: str | None = None) -> bool:
+    """Every token starts a word of the name or the common names (a plural token by
+    its singular stem, as the search looks it up)."""
+    words = _WORD.findall(_fold(f"{name} {common_name or ''}"))
+    return all(
+        any(word.startswith(stem(_fold(token))) for word in words) for token in tokens
+    )
 
 
 def _food_rows(db: Database) -> int:
@@ -58,7 +63,7 @@ def test_spinach_raw_comes_first(db: Database) -> None:
     assert first.group_name == "Vegetables and Vegetable Products"
     assert first.default_portion == Portion(1.0, "cup", 30.0)
     assert [str(h.ref) for h in hits[:3]] == ["usda:11457", "usda:11276", "usda:11274"]
-    assert all(_has_every_prefix(h.name, ["spinach", "raw"]) for h in hits)
+    assert all(_has_every_prefix(h.name, ["spinach", "raw"], h.common_name) for h in hits)
 
 
 def test_case_does_not_matter(db: Database) -> None:
@@ -70,13 +75,13 @@ def test_case_does_not_matter(db: Database) -> None:
 def test_prefix_finds_spinach_raw_near_the_top(db: Database, prefix: str) -> None:
     hits = FoodService(db).search(prefix)
     assert SPINACH_RAW in [h.ref for h in hits[:3]]
-    assert all(_has_every_prefix(h.name, [prefix]) for h in hits)
+    assert all(_has_every_prefix(h.name, [prefix], h.common_name) for h in hits)
 
 
 def test_two_prefixes_both_required(db: Database) -> None:
     hits = FoodService(db).search("spin ra", limit=1000)
     assert hits[0].ref == SPINACH_RAW
-    assert all(_has_every_prefix(h.name, ["spin", "ra"]) for h in hits)
+    assert all(_has_every_prefix(h.name, ["spin", "ra"], h.common_name) for h in hits)
 
 
 def test_search_finds_every_food_holding_the_word(db: Database) -> None:
@@ -174,7 +179,7 @@ def test_every_hit_holds_every_word(db: Database, query: str) -> None:
     tokens = query_tokens(query)
     hits = FoodService(db).search(query, limit=1000)
     for hit in hits:
-        assert _has_every_prefix(hit.name, tokens), (query, hit.name)
+        assert _has_every_prefix(hit.name, tokens, hit.common_name), (query, hit.name)
 
 
 def test_or_is_not_a_union(db: Database) -> None:
@@ -195,12 +200,13 @@ def test_and_is_a_word_not_an_operator(db: Database) -> None:
     assert SPINACH_RAW not in {h.ref for h in both}
     macaroni = service.search("macaroni and cheese", limit=1000)
     assert macaroni
-    assert all(" and " in h.name.lower() for h in macaroni)
+    # In the name or the common names ("macaroni and cheese" for "macaroni n' cheese").
+    assert all(" and " in f"{h.name} {h.common_name}".lower() for h in macaroni)
 
 
 def test_not_does_not_exclude(db: Database) -> None:
     hits = FoodService(db).search("spinach NOT", limit=1000)
-    assert all(_has_every_prefix(h.name, ["spinach", "not"]) for h in hits)
+    assert all(_has_every_prefix(h.name, ["spinach", "not"], h.common_name) for h in hits)
     assert SPINACH_RAW not in {h.ref for h in hits}
 
 
@@ -243,7 +249,7 @@ def test_hostile_text_is_searched_harmlessly(db: Database, query: str) -> None:
     hits = FoodService(db).search(query, limit=1000)
     assert isinstance(hits, list)
     assert all(isinstance(h, FoodHit) for h in hits)
-    assert all(_has_every_prefix(h.name, tokens) for h in hits)
+    assert all(_has_every_prefix(h.name, tokens, h.common_name) for h in hits)
     assert _food_rows(db) == 8789
     _fts_is_intact(db)
 
@@ -269,4 +275,30 @@ def test_any_text_searches_without_error(db: Database, query: str) -> None:
     tokens = query_tokens(query)
     if all(_fold(token).isascii() for token in tokens):
         # Food names are ASCII; other letters fold in ways this test does not model.
-        assert all(_has_every_prefix(h.name, tokens) for h in hits)
+        assert all(_has_every_prefix(h.name, tokens, h.common_name) for h in hits)
+
+
+def test_the_users_foods_show_before_typing_and_rank_higher(db: Database) -> None:
+    import datetime as dt
+
+    from planner.services.plans import PlanService
+
+    service = FoodService(db)
+    assert service.frequent() == []  # nothing eaten yet
+    before = [h.ref.source_id for h in service.search("tomatoes")]
+    PlanService(db).create_demo(dt.date.today())
+    frequent = [h.ref.source_id for h in service.frequent()]
+    # The demo week: white bread 9 times, tomatoes 8, iceberg lettuce 6.
+    assert frequent[:3] == ["18069", "11529", "11252"]
+    assert len(frequent) == len(set(frequent))
+    # Tomatoes as eaten in the week (red, ripe, raw, year round average) now lead.
+    after = [h.ref.source_id for h in service.search("tomatoes")]
+    assert after[0] == "11529" and before[0] != "11529"
+    assert sorted(before) == sorted(after)  # the same foods, in another order
+
+
+def test_plurals_find_the_singular(db: Database) -> None:
+    service = FoodService(db)
+    names = [h.name for h in service.search("sardines")]
+    assert names and all("sardine" in n.lower() for n in names)
+    assert [h.ref.source_id for h in service.search("eggs")][0] == "01123"

@@ -61,7 +61,7 @@ def test_first_start_on_an_empty_data_dir_loads_everything(isolated_paths: Path)
         assert _counts(db) == {
             "food": FOODS, "portion": PORTIONS, "food_group": GROUPS, "meta": 1, "food_fts": FOODS,
         }
-        assert _meta(db) == {DATASET_META_KEY: f"sr28-2:{FOODS}"}
+        assert _meta(db) == {DATASET_META_KEY: f"sr28-3:{FOODS}"}
         spinach = FoodService(db).get("usda:11457")
         assert spinach.value("magnesium_mg") == 79.0
         ids = _ids(db)
@@ -82,7 +82,7 @@ def test_first_start_on_an_empty_data_dir_loads_everything(isolated_paths: Path)
         assert ensure_food_data(db, lambda done, total: again.append((done, total))) is False
         assert again == []
         assert _ids(db) == ids
-        assert _meta(db) == {DATASET_META_KEY: f"sr28-2:{FOODS}"}
+        assert _meta(db) == {DATASET_META_KEY: f"sr28-3:{FOODS}"}
         assert _counts(db)["food"] == FOODS
     finally:
         db.close()

@@ -14,6 +14,7 @@ import pytest
 from planner.paths import shipped
 from planner.services.database import read_shipped_dataset
 from planner.sources.food_dataset import (
+    FOOD_COLUMNS,
     FOODS_FILE,
     GROUPS_FILE,
     PORTIONS_FILE,
@@ -109,7 +110,27 @@ def test_bad_header_names_the_file(
 def test_missing_field_names_file_and_line(shipped_texts: dict[str, str]) -> None:
     # Line 2 is Butter, salted: drop its vitamin K value and the comma before it.
     damaged = _damage(shipped_texts, FOODS_FILE, 2, ",0,7", ",0")
-    with pytest.raises(DatasetError, match=r"^foods\.csv, line 2: expected 56 fields, found 55$"):
+    fields = len(FOOD_COLUMNS)
+    expected = rf"^foods\.csv, line 2: expected {fields} fields, found {fields - 1}$"
+    with pytest.raises(DatasetError, match=expected):
+        _read(damaged)
+
+
+def test_survey_flag_and_common_names_are_shipped(shipped_texts: dict[str, str]) -> None:
+    foods = {f.ref.source_id: f for f in _read(shipped_texts).foods}
+    assert sum(f.survey for f in foods.values()) == 3404
+    assert foods["14148"].common_name == "soft drink, pop, soda"
+    # Cut codes are not names: "URMIS #1116, Mock Tender  Steak".
+    assert foods["23521"].common_name == "Mock Tender Steak"
+    assert foods["09003"].common_name is None  # "Includes USDA commodity food A343"
+    assert foods["09003"].survey and not foods["35198"].survey
+
+
+def test_a_bad_survey_flag_names_file_and_line(shipped_texts: dict[str, str]) -> None:
+    butter = '"Butter, salted"'
+    damaged = _damage(shipped_texts, FOODS_FILE, 2, f"{butter},,Y,", f"{butter},,X,")
+    expected = r"^foods\.csv, line 2: survey 'X' is not Y or empty"
+    with pytest.raises(DatasetError, match=expected):
         _read(damaged)
 
 

@@ -561,7 +561,7 @@ class FoodSearchPanel(QWidget):
         table.setWordWrap(False)
         # USDA names share long prefixes ("Seeds, pumpkin and squash seeds, ..."): cut
         # in the middle so the part that tells them apart stays visible.
-        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
@@ -687,8 +687,7 @@ class FoodSearchPanel(QWidget):
         group = self.group_combo.currentData()
         group_name = self.group_combo.currentText() if group else None
         if not text.strip() and group is None:
-            self.model.set_hits([])
-            self.status_label.setText("Type a food name, or choose a food group to list it")
+            self._show_frequent()
             return
         try:
             hits = self.foods.search(text, group=group, limit=self.limit)
@@ -700,6 +699,20 @@ class FoodSearchPanel(QWidget):
         self.status_label.setText(self._status(text, group_name, len(hits)))
         if hits:
             self.table.setCurrentIndex(self.model.index(0, Column.NAME))
+
+    def _show_frequent(self) -> None:
+        """Before anything is typed: the foods of the user's plans, most eaten first."""
+        try:
+            hits = self.foods.frequent(limit=self.limit)
+        except Exception:  # no list of one's foods is no reason to fail
+            hits = []
+        self.model.set_hits(hits)
+        if hits:
+            self.status_label.setText(
+                "Your foods, most eaten first; type a food name to search them all")
+            self.table.setCurrentIndex(self.model.index(0, Column.NAME))
+        else:
+            self.status_label.setText("Type a food name, or choose a food group to list it")
 
     def _show_top(self, key: str) -> None:
         group = self.group_combo.currentData()
