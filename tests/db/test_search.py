@@ -302,3 +302,12 @@ def test_plurals_find_the_singular(db: Database) -> None:
     names = [h.name for h in service.search("sardines")]
     assert names and all("sardine" in n.lower() for n in names)
     assert [h.ref.source_id for h in service.search("eggs")][0] == "01123"
+
+
+def test_sorting_by_magnesium_keeps_the_relevance_floor(db: Database) -> None:
+    # Every food that holds "bread" as a word, and none that only starts a longer one
+    # ("breaded" fried oysters, "breadfruit"), whatever the list is sorted by.
+    hits = FoodService(db).search("bread", limit=1000)
+    assert hits and not [h.name for h in hits if re.search(r"\bbread(ed|fruit)", h.name, re.I)]
+    richest = max(hits, key=lambda h: h.magnesium_mg or 0)
+    assert "bread" in richest.name.lower()
