@@ -30,11 +30,16 @@ def test_swaps_for_white_rice(db_path) -> None:
     assert data["grams"] == 200 and data["swap_group"] == "Cooked grains and pasta"
     names = [s["name"] for s in data["swaps"]]
     assert "Quinoa, cooked" in names
-    assert any(name.startswith("Rice, brown") for name in names)
+    # The obvious swap first, with its reason; every swap an everyday food.
+    first = data["swaps"][0]
+    assert first["name"] == "Rice, brown, long-grain, cooked" and first["obvious"] is True
+    assert first["why"] == "The whole grain of the same rice, its bran kept"
+    assert (first["amount"], first["unit"]) == (1, "cup")
     for swap in data["swaps"]:
-        assert swap["magnesium_gain_mg"] > 0
-        # Energy kept: within 5 % of 200 g of white rice (130 kcal / 100 g).
-        assert abs(swap["energy_change_kcal"]) <= 0.05 * 260
+        assert swap["magnesium_gain_mg"] >= 5 and swap["common"] is True
+        assert set(swap) >= {"why", "common", "summary", "changes", "group"}
+        # Energy kept within ±25 % of 200 g of white rice (130 kcal / 100 g).
+        assert abs(swap["energy_change_kcal"]) <= 0.25 * 260
 
 
 def test_swaps_human_output_and_bad_input(db_path) -> None:
@@ -42,6 +47,10 @@ def test_swaps_human_output_and_bad_input(db_path) -> None:
     assert code == 0
     assert out.splitlines()[0].startswith("Snacks, potato chips, plain, salted, 1 oz")
     assert "Magnesium +" in out
+    # The obvious swap marked, with its reason under it.
+    assert " 1.*1 oz Seeds, pumpkin and squash seed kernels, dried" in out
+    assert "    Nuts, seeds or popcorn: as crunchy, with magnesium the chips lack\n" in out
+    assert "* the swap a dietitian names first" in out
     code, _out, err = run("swaps", "usda:20045", "--unit", "slice")
     assert code == 1 and "has no unit 'slice'" in err and "Traceback" not in err
     code, _out, err = run("swaps", "usda:99999")

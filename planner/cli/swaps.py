@@ -52,10 +52,15 @@ def swap_json(swap: Any) -> dict[str, Any]:
         "changes": {k: round(v, 2) for k, v in swap.changes.items()},
         "group": swap.group,
         "summary": swap.summary,
+        "why": swap.why,
+        "common": swap.common,
+        "obvious": swap.obvious,
+        "absorbable_gain_mg": round(swap.absorbable_gain_mg, 1),
     }
 
 
 def cmd_swaps(ctx: Context) -> int:
+    from planner.core.formatting import format_quantity
     from planner.core.swaps import SwapOptions
 
     args = ctx.args
@@ -82,8 +87,13 @@ def cmd_swaps(ctx: Context) -> int:
     if not found.swaps:
         print("No swap raises magnesium for this food.", file=ctx.out)
     for number, swap in enumerate(found.swaps, start=1):
-        print(f"{number:>2}. {swap.amount:g} {swap.unit} {swap.food.name}", file=ctx.out)
+        mark = "*" if swap.obvious else " "
+        print(f"{number:>2}.{mark}{format_quantity(swap.amount)} {swap.unit} {swap.food.name}",
+              file=ctx.out)
+        print(f"    {swap.why}", file=ctx.out)
         print(f"    {swap.summary}", file=ctx.out)
+    if any(swap.obvious for swap in found.swaps):
+        print("* the swap a dietitian names first", file=ctx.out)
     return EXIT_OK
 
 
@@ -171,12 +181,14 @@ def register(commands: Commands) -> None:
     swaps.add_argument("--unit", default="g", help="g, oz, cup, slice, ... (default g)")
     swaps.add_argument(
         "--keep", choices=("energy", "grams"), default="energy",
-        help="keep the energy (default) or the weight of the entry",
+        help="keep the energy within a band (default; drinks keep their volume) or the "
+             "weight of the entry",
     )
     swaps.add_argument("--limit", type=limit, default=10, metavar="N")
     swaps.add_argument(
         "--all-foods", action="store_true",
-        help="also suggest baby, fast-food, restaurant and American Indian/Alaska Native foods",
+        help="show all foods: also brands, powders and mixes, foods outside the dietary "
+             "survey, baby, fast-food, restaurant and American Indian/Alaska Native foods",
     )
     swaps.set_defaults(handler=cmd_swaps)
 

@@ -39,6 +39,8 @@ _FATS: Final = frozenset({"0400"})
 _NUTS: Final = frozenset({"1200"})
 _MEAT_AND_FISH: Final = frozenset({"0500", "0700", "1000", "1300", "1500", "1700"})
 _BEVERAGES: Final = frozenset({"1400"})
+#: Snacks are served by the ounce (a cup of popcorn is 8 g, no serving).
+_SNACKS: Final = frozenset({"2500"})
 
 
 def _is_liquid(food: Food) -> bool:
@@ -64,7 +66,8 @@ def _rank(food: Food, portion: Portion) -> int:
         return 0 if portion.grams >= 40 else 5
     if text.startswith("slice") or text.startswith("container"):
         return 1
-    if text.startswith("oz") and (food.group_code in _NUTS | _MEAT_AND_FISH or "(" in text):
+    if text.startswith("oz") and (
+            food.group_code in _NUTS | _MEAT_AND_FISH | _SNACKS or "(" in text):
         return 1
     if food.group_code in _MEAT_AND_FISH and re.match(r"\d*\s*oz\b", text):
         return 1

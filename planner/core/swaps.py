@@ -1,53 +1,62 @@
 """Magnesium swaps: foods that can take an entry's place in a meal and bring more magnesium.
 
 **Swap groups** (``data/swap_groups.json``, format ``planner.swap_groups/1``) say which foods
-are interchangeable: cooked grains with cooked grains, breads with breads, chips with chips
-(and, through ``also_from``, with nuts and seeds). A food belongs to the *first* group, in
-file order, that lists its USDA food group code and whose name patterns match: one of the
-``include`` regular expressions (or ``include`` is empty) and none of the ``exclude`` ones,
-searched case-insensitively. The form of a food is part of its group (``cooked_grains``,
-``dry_grains``, ``flours_brans``; ``fish_raw``, ``fish_cooked``; ``sliced_breads``,
-``toasted_breads``), so that 200 g of cooked rice is never offered 60 g of flour.
+are interchangeable, i.e. have the same role in a meal: cooked grains with cooked grains,
+breads with breads, chips with chips and (through ``also_from``) with nuts, seeds and
+popcorn, a soft drink with water and milks, meat with fish, tofu and beans. A food belongs
+to the *first* group, in file order, that lists its USDA food group code and whose name
+patterns match: one of the ``include`` regular expressions (or ``include`` is empty) and none
+of the ``exclude`` ones, searched case-insensitively. The form of a food is part of its
+group (``cooked_grains``, ``dry_grains``, ``flours_brans``; ``fish_raw``, ``fish_cooked``),
+so that 200 g of cooked rice is never offered 60 g of flour.
 
-**Exclusions.** Foods of the file's ``excluded_food_groups`` (baby, fast, restaurant and
-American Indian/Alaska Native foods) are never *suggested* unless
-``SwapOptions.include_excluded`` is set. An entry from such a group still gets suggestions:
-the entry's own group is always looked up with ``include_excluded=True``, because what the
-user already eats is not a suggestion.
+**Everyday foods only, by default.** A candidate must be a food of SR28's dietary survey
+(the ``Survey`` flag: foods people report eating), not a brand or restaurant item
+(:func:`planner.core.search_rank.is_branded`; the file's ``generic_brands`` stand for their
+kind: SR28's only mineral water is a brand), not of a form in ``not_everyday`` (powders,
+mixes, energy drinks, roe) and not flavoured (``flavours``: no chocolate soy milk for plain
+milk), each unless the entry is such a food itself. Foods of ``excluded_food_groups`` (baby,
+fast, restaurant and American Indian/Alaska Native foods) are never suggested either.
+``SwapOptions.include_excluded`` ("show all foods") lifts all of this. An entry from an
+excluded group still gets suggestions: what the user already eats is not a suggestion.
 
-**Amounts.** With ``keep="energy"`` (the default) the suggested amount carries the same energy
-as the entry: ``grams_new = grams * kcal_old / kcal_new``; when the entry's energy is unknown
-or zero there is no energy to keep and the same grams are suggested (tap water for mineral
-water). Candidates with unknown energy are skipped when keeping energy, candidates with unknown
-magnesium always; so are candidates that would need more than :data:`MAX_AMOUNT_RATIO` times
-(or less than a third of) the entry's weight to carry its energy. The amount
-is expressed in the candidate's *first* household measure when that gives a round amount
-(a multiple of 1/4 or 1/3 up to 3, of 1/2 up to 10, a whole number up to 20) within 2 % of
-the exact grams, e.g. ``1 cup`` or ``1.5 slice``; otherwise in grams, rounded to whole grams
-(one decimal when whole grams would be more than 1 % off). ``units.grams_for(food, amount,
-unit)`` gives back ``Swap.grams``, and the energy stays within ``max_energy_change`` (it is
-exact up to that rounding).
+**Amounts a person serves.** With ``keep="energy"`` (the default) the amount carries about
+the entry's energy (``grams * kcal_old / kcal_new``), held between half of one and two of the
+candidate's natural household servings (:func:`planner.core.portions.natural_portion`) and
+within :data:`MAX_AMOUNT_RATIO` times the entry's weight, then rounded to that measure (cups
+in quarters and thirds, slices, ounces and spoons in halves, fluid ounces whole): energy
+then stays within a band, ``max_energy_change`` (±25 %), not matched exactly. When the
+entry's own household unit is one the candidate has, the same amount is offered if it fits
+the band (1 cup of brown rice for 1 cup of white rice). Drinks (the file's ``by_volume``
+groups) keep their volume and may bring less energy, never more than the band. With
+``keep="grams"`` the same grams are offered. ``units.grams_for(food, amount, unit)`` gives
+back ``Swap.grams``.
 
-**Ranking.** Only swaps that raise magnesium by at least :data:`MIN_MAGNESIUM_GAIN_MG` are
-offered. The score is the magnesium gained, in mg, less penalties expressed in the same
-currency: a change worth 1 % of a day's reference costs as much as 1 % of the day's
-magnesium (400 mg, the adult RDA). So each mg of *added* sodium costs 400/2300 mg (the 2,300 mg
-daily limit), each g of *added* sugars 400/90 mg (the 90 g reference intake for total sugars:
-the data holds total, not added, sugars) and each µg of vitamin D *lost* 400/15 mg (the 15 µg
-RDA; the planner cares about the two together). Less sodium or sugar and more vitamin D earn
-nothing: the swap is about magnesium. A nutrient unknown on either side costs nothing and is
-left out of ``Swap.changes``.
+**Ranking.** A swap must add at least :data:`MIN_MAGNESIUM_GAIN_MG` and
+:data:`MIN_RELATIVE_GAIN` of the entry's own magnesium (no 2 mg of another cookie). The
+*obvious* swaps of the file (``obvious``: brown rice for white rice, whole-wheat bread for
+white, nuts, seeds or popcorn for chips, milk, soy milk or mineral water for cola) come
+first; then by score. The score is the **absorbable** magnesium gained: foods whose
+magnesium is partly bound (``absorption``: oxalate in spinach, chard and rhubarb, counted at
+72 % after Bohn et al., Br J Nutr 2004; phytate in brans and germ, 40 % after Bohn et al.,
+Am J Clin Nutr 2004) count only that share, and the swap says so. Penalties come off in
+the same currency: a change worth 1 % of a day's reference costs as much as 1 % of the day's
+magnesium (400 mg, the adult RDA). So each mg of *added* sodium costs 400/2300 mg, each g
+of *added* sugars 400/90 mg and each µg of vitamin D *lost* 400/15 mg. Less sodium or sugar
+and more vitamin D earn nothing: the swap is about magnesium. A nutrient unknown on either
+side costs nothing and is left out of ``Swap.changes``.
 
-**Near-duplicates** ("..., with salt" and "..., without salt"; "enriched" and "unenriched")
-count once: the variant with the better score is kept, and variants of the entry itself are
-not offered.
+**Each kind once.** Variants of one kind of food (:func:`kind_key`: "Nuts, almonds, dry
+roasted" and "..., oil roasted"; salt and enrichment variants) count once, the best kept,
+and so do two names of one food (the same first word, magnesium and energy within 5 %:
+"Milk, fluid, 1% fat" and "Milk, lowfat, fluid, 1% milkfat"); variants of the entry
+itself are not offered. Every swap says why (``Swap.why``) and
+whether it is an everyday food (``Swap.common``).
 
 **Speed.** :meth:`SwapIndex.build` sorts a whole food list into swap groups once (about
-0.15 s for the 8,789 SR28 foods); :func:`find_swaps` over the index then looks at a few
-hundred foods and takes well under a millisecond (0.3 ms for cooked rice).
-:func:`find_swaps` also accepts any iterable of foods (e.g. fetched by
-:meth:`SwapGroups.food_group_codes`), 4 ms over all of SR28 once group lookups, cached per
-``(name, group code)``, are warm.
+0.3 s for the 8,789 SR28 foods); :func:`find_swaps` over the index then looks at a few
+hundred foods and takes a few milliseconds. :func:`find_swaps` also accepts any iterable
+of foods (e.g. fetched by :meth:`SwapGroups.food_group_codes`).
 """
 
 from __future__ import annotations
@@ -63,6 +72,8 @@ from typing import Any, Final, Literal
 
 from planner.core.foods import Food
 from planner.core.nutrients import BY_KEY, NUTRIENT_KEYS, scaled
+from planner.core.portions import natural_portion
+from planner.core.search_rank import CATEGORY_PARTS, is_branded
 from planner.core.units import (
     check_amount,
     find_portion,
@@ -75,11 +86,19 @@ from planner.core.units import (
 #: The ``format`` value of a swap groups file this module reads.
 FORMAT: Final = "planner.swap_groups/1"
 
-#: A swap must add at least this much magnesium (the summary shows whole mg: never "+0 mg").
-MIN_MAGNESIUM_GAIN_MG: Final = 1.0
+#: A swap must add at least this much magnesium, and at least :data:`MIN_RELATIVE_GAIN` of
+#: the entry's own: a swap worth making is not 2 mg of another cookie.
+MIN_MAGNESIUM_GAIN_MG: Final = 5.0
+MIN_RELATIVE_GAIN: Final = 0.35
 #: Keeping energy may change the weight at most this many times, either way: a food that
 #: needs 700 g to stand in for 100 g of French fries is not eaten in its place.
-MAX_AMOUNT_RATIO: Final = 3.0
+MAX_AMOUNT_RATIO: Final = 2.5
+#: The default energy band of a swap: ±25 % of the entry's energy (a household serving
+#: is suggested, not an exact energy match).
+MAX_ENERGY_CHANGE: Final = 0.25
+#: A suggested amount is from half of one to two of the candidate's natural servings.
+MIN_SERVINGS: Final = 0.5
+MAX_SERVINGS: Final = 2.0
 
 _MAGNESIUM_REFERENCE_MG: Final = 400.0
 #: Score penalty per unit of change, in mg of magnesium: (nutrient key, weight, direction).
@@ -95,10 +114,6 @@ CHANGE_KEYS: Final = tuple(k for k in NUTRIENT_KEYS if k not in ("magnesium_mg",
 #: The changes named in ``Swap.summary``, after magnesium and energy: the ones that cost score.
 SUMMARY_KEYS: Final = ("sodium_mg", "sugars_g", "vitamin_d_ug")
 
-# A household measure is used only when it lands this close to the exact grams.
-_MEASURE_TOLERANCE: Final = 0.02
-# Whole grams are used when they land this close; otherwise one decimal.
-_GRAMS_TOLERANCE: Final = 0.01
 # group_of results kept per SwapGroups; the SR28 data needs 8,789, user foods add a few.
 _CACHE_LIMIT: Final = 50_000
 
@@ -107,7 +122,12 @@ _KEEPS: Final = ("energy", "grams")
 
 _KEY_RE: Final = re.compile(r"^[a-z][a-z0-9_]*$")
 _CODE_RE: Final = re.compile(r"^\d{4}$")
-_FILE_KEYS: Final = frozenset({"format", "about", "excluded_food_groups", "groups"})
+_FILE_KEYS: Final = frozenset({
+    "format", "about", "excluded_food_groups", "groups", "not_everyday", "by_volume",
+    "obvious", "absorption", "flavours", "generic_brands",
+})
+_OBVIOUS_KEYS: Final = frozenset({"from", "to", "why"})
+_ABSORPTION_KEYS: Final = frozenset({"match", "factor", "why", "source"})
 _GROUP_KEYS: Final = frozenset({"key", "label", "food_groups", "include", "exclude", "also_from"})
 
 
@@ -171,6 +191,54 @@ class SwapGroup:
         return not any(p.search(name) for p in self._exclude_res)
 
 
+@dataclass(frozen=True, slots=True)
+class ObviousSwap:
+    """The swap a dietitian names first: foods matching ``source`` become foods matching
+    one of ``targets`` (brown rice for white rice), with the reason in a few words."""
+
+    source: str
+    targets: tuple[str, ...]
+    why: str
+    _source_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _target_res: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        where = f"obvious swap {self.source!r}"
+        if not self.targets or not self.why.strip():
+            raise SwapGroupsError(f"{where} needs targets (\"to\") and a reason (\"why\")")
+        object.__setattr__(self, "targets", tuple(self.targets))
+        object.__setattr__(self, "_source_re", _compile(self.source, where))
+        object.__setattr__(
+            self, "_target_res", tuple(_compile(t, f"{where}, to") for t in self.targets))
+
+    def applies(self, entry_name: str, candidate_name: str) -> bool:
+        return bool(self._source_re.search(entry_name)) and any(
+            t.search(candidate_name) for t in self._target_res)
+
+
+@dataclass(frozen=True, slots=True)
+class Absorption:
+    """Foods (by name) whose magnesium is partly bound, with the share counted as absorbed
+    relative to a low-oxalate, low-phytate food, the reason and its published source."""
+
+    match: str
+    factor: float
+    why: str
+    source: str
+    _match_re: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        where = f"absorption rule {self.match!r}"
+        if not (isinstance(self.factor, int | float) and 0 < self.factor <= 1):
+            raise SwapGroupsError(f"{where}: factor must be a share above 0 and at most 1")
+        if not self.why.strip() or not self.source.strip():
+            raise SwapGroupsError(f"{where} needs a reason (\"why\") and a source")
+        object.__setattr__(self, "_match_re", _compile(self.match, where))
+
+    def matches(self, name: str) -> bool:
+        return bool(self._match_re.search(name))
+
+
 # Not a value type: it carries a lookup cache, so equality is identity (eq=False).
 @dataclass(frozen=True, eq=False)
 class SwapGroups:
@@ -181,6 +249,19 @@ class SwapGroups:
     excluded_food_groups: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({})
     )
+    #: Name patterns of foods not suggested by default (powders, mixes, energy drinks...).
+    not_everyday: tuple[str, ...] = ()
+    #: Name patterns of a flavoured or sweetened form: not suggested for a plain entry.
+    flavours: tuple[str, ...] = ()
+    #: Brand items that stand for their kind (SR28's only mineral water is a brand).
+    generic_brands: tuple[str, ...] = ()
+    #: Swap groups whose foods replace each other by volume (drinks), not by energy.
+    by_volume: frozenset[str] = frozenset()
+    obvious: tuple[ObviousSwap, ...] = ()
+    absorption: tuple[Absorption, ...] = ()
+    _not_everyday_res: tuple[re.Pattern[str], ...] = field(init=False, repr=False)
+    _flavour_res: tuple[re.Pattern[str], ...] = field(init=False, repr=False)
+    _generic_res: tuple[re.Pattern[str], ...] = field(init=False, repr=False)
     _by_key: Mapping[str, SwapGroup] = field(init=False, repr=False)
     _by_code: Mapping[str, tuple[SwapGroup, ...]] = field(init=False, repr=False)
     _cache: dict[tuple[str, str], SwapGroup | None] = field(init=False, repr=False)
@@ -217,6 +298,43 @@ class SwapGroups:
             self, "_by_code", MappingProxyType({c: tuple(gs) for c, gs in by_code.items()})
         )
         object.__setattr__(self, "_cache", {})
+        object.__setattr__(self, "not_everyday", tuple(self.not_everyday))
+        object.__setattr__(self, "_not_everyday_res", tuple(
+            _compile(p, "not_everyday") for p in self.not_everyday))
+        object.__setattr__(self, "flavours", tuple(self.flavours))
+        object.__setattr__(self, "_flavour_res", tuple(
+            _compile(p, "flavours") for p in self.flavours))
+        object.__setattr__(self, "generic_brands", tuple(self.generic_brands))
+        object.__setattr__(self, "_generic_res", tuple(
+            _compile(p, "generic_brands") for p in self.generic_brands))
+        unknown = sorted(set(self.by_volume) - set(by_key))
+        if unknown:
+            raise SwapGroupsError(f"by_volume names {', '.join(unknown)}, not swap groups")
+        object.__setattr__(self, "by_volume", frozenset(self.by_volume))
+        object.__setattr__(self, "obvious", tuple(self.obvious))
+        object.__setattr__(self, "absorption", tuple(self.absorption))
+
+    def is_odd(self, name: str) -> bool:
+        """Whether a food is of a form not suggested by default (a powder, a mix...)."""
+        return any(p.search(name) for p in self._not_everyday_res)
+
+    def is_branded(self, name: str, group_code: str | None) -> bool:
+        """A brand or restaurant item that does not stand for its kind."""
+        return is_branded(name, group_code) and not any(
+            p.search(name) for p in self._generic_res)
+
+    def is_generic(self, name: str) -> bool:
+        return any(p.search(name) for p in self._generic_res)
+
+    def is_flavoured(self, name: str) -> bool:
+        """Whether a food is a flavoured or sweetened form (chocolate soy milk)."""
+        return any(p.search(name) for p in self._flavour_res)
+
+    def obvious_swap(self, entry_name: str, candidate_name: str) -> ObviousSwap | None:
+        return next((o for o in self.obvious if o.applies(entry_name, candidate_name)), None)
+
+    def absorption_of(self, name: str) -> Absorption | None:
+        return next((a for a in self.absorption if a.matches(name)), None)
 
     @classmethod
     def from_json(cls, text: str) -> SwapGroups:
@@ -255,7 +373,15 @@ class SwapGroups:
         if not isinstance(raw_groups, list) or not raw_groups:
             raise SwapGroupsError('the swap groups file needs a non-empty "groups" list')
         groups = tuple(_parse_group(raw, position) for position, raw in enumerate(raw_groups, 1))
-        return cls(groups, excluded)
+        return cls(
+            groups, excluded,
+            not_everyday=_strings(data, "not_everyday", "the swap groups file"),
+            flavours=_strings(data, "flavours", "the swap groups file"),
+            generic_brands=_strings(data, "generic_brands", "the swap groups file"),
+            by_volume=frozenset(_strings(data, "by_volume", "the swap groups file")),
+            obvious=tuple(_parse_obvious(raw) for raw in _objects(data, "obvious")),
+            absorption=tuple(_parse_absorption(raw) for raw in _objects(data, "absorption")),
+        )
 
     def group(self, key: str) -> SwapGroup:
         """The group with ``key``; :class:`KeyError` if there is none."""
@@ -315,6 +441,40 @@ def _strings(raw: dict[str, Any], name: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _objects(data: dict[str, Any], name: str) -> list[dict[str, Any]]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise SwapGroupsError(f"{name} must be a list of objects")
+    return value
+
+
+def _known(raw: dict[str, Any], known: frozenset[str], where: str) -> None:
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise SwapGroupsError(f"{where} has unknown fields: {', '.join(unknown)}; "
+                              f"known: {', '.join(sorted(known))}")
+
+
+def _parse_obvious(raw: dict[str, Any]) -> ObviousSwap:
+    where = f"obvious swap {raw.get('from')!r}"
+    _known(raw, _OBVIOUS_KEYS, where)
+    if not isinstance(raw.get("from"), str) or not isinstance(raw.get("why"), str):
+        raise SwapGroupsError(f"{where} needs \"from\" and \"why\" (strings)")
+    return ObviousSwap(raw["from"], _strings(raw, "to", where), raw["why"])
+
+
+def _parse_absorption(raw: dict[str, Any]) -> Absorption:
+    where = f"absorption rule {raw.get('match')!r}"
+    _known(raw, _ABSORPTION_KEYS, where)
+    for name in ("match", "why", "source"):
+        if not isinstance(raw.get(name), str):
+            raise SwapGroupsError(f"{where} needs {name} (a string)")
+    factor = raw.get("factor")
+    if isinstance(factor, bool) or not isinstance(factor, int | float):
+        raise SwapGroupsError(f"{where}: factor must be a number")
+    return Absorption(raw["match"], float(factor), raw["why"], raw["source"])
+
+
 def _parse_group(raw: object, position: int) -> SwapGroup:
     where = f"swap group {position}"
     if not isinstance(raw, dict):
@@ -359,19 +519,39 @@ class _Candidate:
     group: SwapGroup
     magnesium: float | None
     energy: float | None
-    #: The first household measure as (unit name, grams per unit), if it can be named.
+    #: The natural household measure as (unit name, grams per unit), if it can be named.
     measure: tuple[str, float] | None
+    #: Grams of one natural serving (``None``: no household measure is a serving).
+    serving: float | None
     variant: frozenset[str]
+    #: The kind of food (:func:`kind_key`): each kind is suggested once.
+    kind: str
+    #: An everyday food: of the dietary survey, no brand or restaurant item.
+    common: bool
+    branded: bool
+    #: Of a form not suggested by default (a powder, a mix, an energy drink).
+    odd: bool
+    flavoured: bool
+    absorption: Absorption | None
 
     @classmethod
-    def of(cls, food: Food, group: SwapGroup) -> _Candidate:
+    def of(cls, food: Food, group: SwapGroup, groups: SwapGroups) -> _Candidate:
+        branded = groups.is_branded(food.name, food.group_code)
+        serving = natural_portion(food)
         return cls(
             food,
             group,
             food.value("magnesium_mg"),
             food.value("energy_kcal"),
-            _first_measure(food),
+            _natural_measure(food),
+            serving.grams if serving is not None else None,
             _variant_key(food.name),
+            kind_key(food.name),
+            (food.survey or groups.is_generic(food.name)) and not branded,
+            branded,
+            groups.is_odd(food.name),
+            groups.is_flavoured(food.name),
+            groups.absorption_of(food.name),
         )
 
 
@@ -389,7 +569,8 @@ class SwapIndex:
 
     def __post_init__(self) -> None:
         candidates = {
-            key: tuple(_Candidate.of(food, self.groups.group(key)) for food in foods)
+            key: tuple(_Candidate.of(food, self.groups.group(key), self.groups)
+                       for food in foods)
             for key, foods in self.foods_by_group.items()
         }
         object.__setattr__(self, "foods_by_group", MappingProxyType(dict(self.foods_by_group)))
@@ -411,13 +592,16 @@ class SwapIndex:
 
 @dataclass(frozen=True, slots=True)
 class SwapOptions:
-    #: Keep the entry's energy (the default) or its grams.
+    #: Keep the entry's energy (the default; drinks keep their volume) or its grams.
     keep: Keep = "energy"
-    #: Also suggest baby, fast, restaurant and American Indian/Alaska Native foods.
+    #: Show all foods: also baby, fast, restaurant and American Indian/Alaska Native foods,
+    #: foods outside the dietary survey, brands, powders and mixes.
     include_excluded: bool = False
     limit: int = 10
-    #: Largest energy change allowed when keeping energy, as a share of the entry's energy.
-    max_energy_change: float = 0.05
+    #: Largest energy change allowed, as a share of the entry's energy: the amount is a
+    #: household serving, so energy is kept within a band, not matched exactly. A drink
+    #: may bring less energy than the one it replaces, never more than this.
+    max_energy_change: float = MAX_ENERGY_CHANGE
 
     def __post_init__(self) -> None:
         if self.keep not in _KEEPS:
@@ -443,11 +627,22 @@ class Swap:
     energy_change_kcal: float | None
     #: New minus old amount per nutrient key (CHANGE_KEYS) where both values are known.
     changes: Mapping[str, float]
-    #: Magnesium gained less the penalties (see the module docstring), in mg.
+    #: Absorbable magnesium gained less the penalties (see the module docstring), in mg.
     score: float
     #: Key of the candidate's swap group (the entry's own group or one of its also_from).
     group: str
     summary: str
+    #: Why this swap, in a line ("The whole grain of the same rice, its bran kept"); the
+    #: numbers are in ``summary``.
+    why: str = ""
+    #: An everyday food (of the dietary survey, no brand or restaurant item).
+    common: bool = True
+    #: The magnesium gain counted as absorbed (oxalate and phytate; see ``absorption``).
+    absorbable_gain_mg: float = 0.0
+    #: The swap a dietitian names first for this food (brown rice for white rice).
+    obvious: bool = False
+    #: Why part of the candidate's magnesium is not counted, if it is not.
+    absorption_note: str | None = None
 
 
 def find_swaps(
@@ -456,12 +651,17 @@ def find_swaps(
     candidates: Iterable[Food] | SwapIndex,
     groups: SwapGroups,
     options: SwapOptions = SwapOptions(),
+    measure: tuple[float, str] | None = None,
 ) -> list[Swap]:
     """Foods that may replace ``grams`` g of ``food`` and raise magnesium, best first.
 
     ``candidates`` is a :class:`SwapIndex` built with ``groups`` (fast) or any foods; only
     those in the entry's swap group or its also_from groups are considered. An entry without
-    a swap group or with unknown magnesium gets no suggestions.
+    a swap group or with unknown magnesium gets no suggestions. The obvious swaps come
+    first, then the rest by score; each kind of food (:func:`kind_key`) once.
+    ``measure``: the entry's own amount and household unit (``(1, "cup")``); a candidate
+    with that measure is offered in the same amount when it fits the limits (1 cup of
+    brown rice for 1 cup of white rice).
     """
     entry_grams = check_amount(grams, what="grams")
     group = groups.group_of(food.name, food.group_code, include_excluded=True)
@@ -475,17 +675,54 @@ def find_swaps(
     else:
         pool = _food_pool(candidates, food, groups, group, options.include_excluded)
 
-    entry = _SwapEntry.of(food, entry_grams, old_magnesium, options)
-    best: dict[frozenset[str], _Found] = {}
+    entry = _SwapEntry.of(food, entry_grams, old_magnesium, options, groups, group,
+                          measure if measure and mass_unit(measure[1]) is None else None)
+    best: dict[str, _Found] = {}
     for candidate in pool:
+        if not entry.allows(candidate):
+            continue
         found = entry.consider(candidate)
         if found is None:
             continue
-        kept = best.get(candidate.variant)
-        if kept is None or found.score > kept.score:
-            best[candidate.variant] = found
-    ranked = sorted(best.values(), key=lambda f: (-f.score, -f.gain, f.candidate.food.name))
-    return [found.swap(food, entry_grams) for found in ranked[: options.limit]]
+        kept = best.get(candidate.kind)
+        if kept is None or found.rank < kept.rank:
+            best[candidate.kind] = found
+    kept: list[_Found] = []
+    for found in sorted(best.values(), key=lambda f: f.rank):
+        if not any(_near_duplicates(found.candidate, other.candidate) for other in kept):
+            kept.append(found)
+            if len(kept) == options.limit:
+                break
+    return [found.swap(food, entry_grams) for found in kept]
+
+
+#: Two foods of one kind whose magnesium and energy per 100 g differ less than this are
+#: the same choice under two SR28 names ("Milk, fluid, 1% fat" and "Milk, lowfat, fluid,
+#: 1% milkfat"; the two Gerolsteiner waters).
+_SAME_VALUES: Final = 0.05
+
+
+def _near_duplicates(a: _Candidate, b: _Candidate) -> bool:
+    if _first_word(a.food.name) != _first_word(b.food.name):
+        return False
+    for x, y in ((a.magnesium, b.magnesium), (a.energy, b.energy)):
+        if x is None or y is None:
+            return False
+        if abs(x - y) > _SAME_VALUES * max(abs(x), abs(y), 1.0):
+            return False
+    return True
+
+
+@lru_cache(maxsize=16_384)
+def _first_word(name: str) -> str:
+    """The first word of a name after SR28's category parts ("Beverages, GEROLSTEINER
+    ..." -> "gerolsteiner")."""
+    parts = [part.strip().lower() for part in name.split(",") if part.strip()]
+    start = 0
+    while start < len(parts) - 1 and parts[start] in CATEGORY_PARTS:
+        start += 1
+    words = _WORD_RE.findall(parts[start]) if parts else []
+    return words[0] if words else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,70 +736,136 @@ class _SwapEntry:
     options: SwapOptions
     #: Energy is really kept only when the entry has some: else the same grams are offered.
     energy_kept: bool
-    measure_tolerance: float
-    grams_tolerance: float
+    #: A drink: replaced by the same volume, with no more energy.
+    by_volume: bool
     variant: frozenset[str]
+    groups: SwapGroups
+    branded: bool
+    odd: bool
+    flavoured: bool
+    #: The share of the entry's own magnesium counted as absorbed.
+    absorbed: float
+    measure: tuple[float, str] | None
+
+    @property
+    def min_gain(self) -> float:
+        return max(MIN_MAGNESIUM_GAIN_MG, MIN_RELATIVE_GAIN * self.magnesium_total)
 
     @classmethod
-    def of(cls, food: Food, grams: float, magnesium: float,
-           options: SwapOptions) -> _SwapEntry:
+    def of(cls, food: Food, grams: float, magnesium: float, options: SwapOptions,
+           groups: SwapGroups, group: SwapGroup,
+           measure: tuple[float, str] | None) -> _SwapEntry:
         energy = food.value("energy_kcal")
-        energy_kept = options.keep == "energy" and energy is not None and energy > 0
-        measure_tolerance, grams_tolerance = _MEASURE_TOLERANCE, _GRAMS_TOLERANCE
-        if energy_kept:
-            measure_tolerance = min(measure_tolerance, options.max_energy_change)
-            grams_tolerance = min(grams_tolerance, options.max_energy_change)
+        by_volume = options.keep == "energy" and group.key in groups.by_volume
+        energy_kept = (options.keep == "energy" and not by_volume and energy is not None
+                       and energy > 0)
+        absorption = groups.absorption_of(food.name)
         return cls(food, grams, scaled(magnesium, grams), energy, options, energy_kept,
-                   measure_tolerance, grams_tolerance, _variant_key(food.name))
+                   by_volume, _variant_key(food.name), groups,
+                   groups.is_branded(food.name, food.group_code), groups.is_odd(food.name),
+                   groups.is_flavoured(food.name),
+                   absorption.factor if absorption else 1.0, measure)
+
+    def allows(self, candidate: _Candidate) -> bool:
+        """Whether ``candidate`` may be suggested at all: by default an everyday food, no
+        brand, powder, mix or flavoured form unless the entry is one."""
+        if self.options.include_excluded:
+            return True
+        if candidate.branded and not self.branded:
+            return False
+        if candidate.odd and not self.odd:
+            return False
+        if candidate.flavoured and not self.flavoured:
+            return False
+        return (candidate.food.survey or candidate.food.ref.source != "usda-sr28"
+                or self.groups.is_generic(candidate.food.name))
 
     def target_grams(self, candidate: _Candidate) -> float | None:
-        """How much of ``candidate`` replaces the entry (same energy, or same grams);
-        ``None`` when it cannot (no energy value, or an amount out of proportion)."""
-        if self.options.keep != "energy":
-            return self.grams
-        new_energy = candidate.energy
-        if new_energy is None:
-            return None
-        if not self.energy_kept:
+        """How much of ``candidate`` replaces the entry before rounding (the same energy,
+        or the same grams for a drink); ``None`` when it cannot (no energy value, or an
+        amount out of proportion)."""
+        if self.options.keep != "energy" or self.by_volume or not self.energy_kept:
+            if self.options.keep == "energy" and candidate.energy is None:
+                return None
             return self.grams
         assert self.energy is not None
-        if new_energy <= 0:
+        new_energy = candidate.energy
+        if new_energy is None or new_energy <= 0:
             return None
         target = self.grams * self.energy / new_energy
+        if candidate.serving is not None:
+            # A household serving: from half of one to two of the candidate's measure.
+            target = min(max(target, MIN_SERVINGS * candidate.serving),
+                         MAX_SERVINGS * candidate.serving)
         if not 1 / MAX_AMOUNT_RATIO <= target / self.grams <= MAX_AMOUNT_RATIO:
             return None
         return target
 
     def consider(self, candidate: _Candidate) -> _Found | None:
-        """``candidate`` as a swap with its score, or ``None`` when it does not qualify."""
+        """``candidate`` as a swap with its rank, or ``None`` when it does not qualify."""
         new_magnesium = candidate.magnesium
-        if new_magnesium is None:
+        if new_magnesium is None or candidate.variant == self.variant:
             return None
         target = self.target_grams(candidate)
         if target is None:
             return None
-        # Cheap early exit: rounding moves the grams by 2 % at most.
-        most = new_magnesium * target * (1 + _MEASURE_TOLERANCE) / 100.0
-        if most - self.magnesium_total < MIN_MAGNESIUM_GAIN_MG:
+        # Cheap early exit: rounding to a household measure moves the grams by 25 % at most.
+        if new_magnesium * target * 1.25 / 100.0 - self.magnesium_total < self.min_gain:
             return None
-        if candidate.variant == self.variant:
-            return None
-        amount, unit, new_grams = _amount_for(
-            candidate.measure, target, self.measure_tolerance, self.grams_tolerance
-        )
+        amount, unit, new_grams = self._amount(candidate, target)
+        if self.options.keep == "energy":
+            if candidate.serving is not None and (
+                    new_grams > MAX_SERVINGS * candidate.serving + 1e-9):
+                return None
+            if not 1 / MAX_AMOUNT_RATIO <= new_grams / self.grams <= MAX_AMOUNT_RATIO:
+                return None
         gain = scaled(new_magnesium, new_grams) - self.magnesium_total
-        if gain < MIN_MAGNESIUM_GAIN_MG:
+        if gain < self.min_gain:
             return None
         energy_change = None
         if self.energy is not None and candidate.energy is not None:
             energy_change = (candidate.energy * new_grams - self.energy * self.grams) / 100.0
-        if self.energy_kept:
-            assert self.energy is not None and energy_change is not None
-            allowed = self.options.max_energy_change * self.energy * self.grams / 100.0
-            if abs(energy_change) > allowed + 1e-9:
-                return None
-        score = gain - _penalty(self.food, self.grams, candidate.food, new_grams)
-        return _Found(candidate, amount, unit, new_grams, gain, energy_change, score)
+        if not self._energy_within(energy_change):
+            return None
+        factor = candidate.absorption.factor if candidate.absorption else 1.0
+        absorbable = (factor * scaled(new_magnesium, new_grams)
+                      - self.absorbed * self.magnesium_total)
+        if absorbable < MIN_MAGNESIUM_GAIN_MG:
+            return None
+        score = absorbable - _penalty(self.food, self.grams, candidate.food, new_grams)
+        obvious = self.groups.obvious_swap(self.food.name, candidate.food.name)
+        return _Found(candidate, amount, unit, new_grams, gain, energy_change, score,
+                      absorbable, obvious)
+
+    def _amount(self, candidate: _Candidate, target: float) -> tuple[float, str, float]:
+        """The entry's own amount and unit when the candidate has that measure and it
+        keeps energy within the band (or the volume, for a drink); else a round amount;
+        the exact grams when the weight is kept."""
+        if self.options.keep != "energy":
+            return target, "g", target
+        if self.measure is not None and self.options.keep == "energy":
+            amount, unit = self.measure
+            portion = find_portion(candidate.food, unit)
+            if portion is not None and portion.grams_per_unit > 0:
+                grams = amount * portion.grams_per_unit
+                energy = candidate.energy
+                change = None if energy is None or self.energy is None else (
+                    (energy * grams - self.energy * self.grams) / 100.0)
+                serving = candidate.serving
+                if self._energy_within(change) and (
+                        serving is None or grams <= MAX_SERVINGS * serving + 1e-9):
+                    return amount, unit, grams
+        return _amount_for(candidate, target)
+
+    def _energy_within(self, energy_change: float | None) -> bool:
+        if self.options.keep != "energy" or self.energy is None or self.energy <= 0:
+            return True
+        if energy_change is None:
+            return False
+        allowed = self.options.max_energy_change * self.energy * self.grams / 100.0 + 1e-9
+        if self.by_volume:
+            return energy_change <= allowed
+        return abs(energy_change) <= allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -576,9 +879,21 @@ class _Found:
     gain: float
     energy_change: float | None
     score: float
+    absorbable: float
+    obvious: ObviousSwap | None
+
+    @property
+    def rank(self) -> tuple[int, float, float, str]:
+        """Obvious swaps first, then by score, then by gain and name."""
+        return (0 if self.obvious else 1, -self.score, -self.gain, self.candidate.food.name)
 
     def swap(self, entry: Food, entry_grams: float) -> Swap:
         changes = _changes(entry, entry_grams, self.candidate.food, self.grams)
+        absorption = self.candidate.absorption
+        note = None
+        if absorption is not None:
+            source = absorption.source.split(":")[0]
+            note = f"{absorption.why} (counted at {absorption.factor:.0%}; {source})"
         return Swap(
             food=self.candidate.food,
             amount=self.amount,
@@ -590,7 +905,19 @@ class _Found:
             score=self.score,
             group=self.candidate.group.key,
             summary=swap_summary(self.gain, self.energy_change, changes),
+            why=self._why(note),
+            common=self.candidate.common,
+            absorbable_gain_mg=self.absorbable,
+            obvious=self.obvious is not None,
+            absorption_note=note,
         )
+
+    def _why(self, note: str | None) -> str:
+        if self.obvious is not None:
+            why = self.obvious.why
+        else:
+            why = f"The same kind of food ({self.candidate.group.label.lower()})"
+        return f"{why}; {note}" if note else why
 
 
 def _index_pool(index: SwapIndex, food: Food, *, include_excluded: bool) -> Iterator[_Candidate]:
@@ -624,7 +951,7 @@ def _food_pool(
             candidate.name, candidate.group_code, include_excluded=True
         )
         if candidate_group is not None and candidate_group.key in wanted:
-            yield _Candidate.of(candidate, candidate_group)
+            yield _Candidate.of(candidate, candidate_group, groups)
 
 
 def _changes(
@@ -650,47 +977,55 @@ def _penalty(food: Food, grams: float, candidate: Food, candidate_grams: float) 
     return total
 
 
-def _amount_for(
-    measure: tuple[str, float] | None,
-    grams: float,
-    measure_tolerance: float,
-    grams_tolerance: float,
-) -> tuple[float, str, float]:
-    """``(amount, unit, grams)`` for about ``grams`` g: a round household measure, or grams."""
-    if measure is not None:
-        unit, per_unit = measure
-        amount = _round_amount(grams / per_unit)
-        if amount is not None and abs(amount * per_unit - grams) <= measure_tolerance * grams:
+def _amount_for(candidate: _Candidate, grams: float) -> tuple[float, str, float]:
+    """``(amount, unit, grams)`` for about ``grams`` g of ``candidate``: a round amount of
+    its natural household measure (1/4 cup, 1/2 slice, whole fluid ounces), else whole
+    grams (to 5 g above 50 g)."""
+    if candidate.measure is not None:
+        unit, per_unit = candidate.measure
+        amount = _round_amount(grams / per_unit, unit)
+        if amount is not None:
             return amount, unit, amount * per_unit
-    for digits in (0, 1):
-        rounded = round(grams, digits)
-        if rounded > 0 and abs(rounded - grams) <= grams_tolerance * grams:
-            return rounded, "g", rounded
-    return grams, "g", grams
+    step = 5.0 if grams > 50 else 1.0
+    rounded = max(1.0, round(grams / step) * step)
+    return rounded, "g", rounded
 
 
-def _first_measure(food: Food) -> tuple[str, float] | None:
-    """The food's first household measure as (unit name, grams per unit), if usable.
+def _natural_measure(food: Food) -> tuple[str, float] | None:
+    """The food's natural household measure (:func:`~planner.core.portions.natural_portion`)
+    as (unit name, grams per unit), if usable; else its first measure.
 
     The unit name must bring back exactly that portion through ``units.find_portion``: the
     short name (``cup``) is preferred, but another portion may answer to it (an exact ``cup``
     wins over a first ``cup, chopped``), and then the whole description is used. A measure
     named like a mass unit (a portion called ``oz``) is left to the grams.
     """
-    if not food.portions:
+    portion = natural_portion(food) or (food.portions[0] if food.portions else None)
+    if portion is None:
         return None
-    portion = food.portions[0]
     for name in (portion_unit_name(portion), " ".join(portion.description.split())):
         if name and mass_unit(name) is None and find_portion(food, name) is portion:
             per_unit = grams_per_unit(food, name)
             return (name, per_unit) if per_unit > 0 else None
+    if mass_unit(portion_unit_name(portion)) is not None and portion.grams_per_unit > 0:
+        return "oz", 28.349523125
     return None
 
 
-def _round_amount(amount: float) -> float | None:
-    """The round amount nearest to ``amount`` (1/4 or 1/3 steps to 3, 1/2 to 10, 1 to 20)."""
+#: Steps per unit a household amount is rounded to: cups in quarters and thirds, spoons
+#: and ounces in halves, fluid ounces whole, things counted (slices, fruit) in halves.
+def _steps(unit: str) -> tuple[int, ...]:
+    text = unit.lower()
+    if text.startswith("cup"):
+        return (4, 3)
+    return (1,) if text.startswith("fl oz") else (2,)
+
+
+def _round_amount(amount: float, unit: str = "") -> float | None:
+    """The round amount of ``unit`` nearest to ``amount`` (see :func:`_steps`; halves up
+    to 10, whole numbers up to 20); ``None`` beyond 20."""
     if amount <= 3:
-        nearest = [round(amount * steps) / steps for steps in (4, 3)]
+        nearest = [round(amount * steps) / steps for steps in _steps(unit)]
         rounded = min(nearest, key=lambda value: abs(value - amount))
     elif amount <= 10:
         rounded = round(amount * 2) / 2
@@ -698,7 +1033,9 @@ def _round_amount(amount: float) -> float | None:
         rounded = float(round(amount))
     else:
         return None
-    return rounded if rounded > 0 else None
+    if rounded <= 0:
+        rounded = 1 / max(_steps(unit))
+    return rounded
 
 
 # Words that tell variants of one food apart without changing what it is.
@@ -710,6 +1047,29 @@ _VARIANT_RE: Final = re.compile(
     re.IGNORECASE,
 )
 _WORD_RE: Final = re.compile(r"[a-z0-9%]+")
+
+
+@lru_cache(maxsize=16_384)
+def kind_key(name: str) -> str:
+    """What kind of food a name is, without its variants: the first part after SR28's
+    category words and brand names, and the next part when no category came first.
+
+    ``Nuts, almonds, dry roasted`` and ``Nuts, almonds, oil roasted`` are both *almonds*;
+    ``Milk, nonfat, fluid, with added vitamin A`` is *milk, nonfat*, not *milk*. A list of
+    suggestions shows each kind once.
+    """
+    parts = [part.strip().lower() for part in name.split(",") if part.strip()]
+    original = [part.strip() for part in name.split(",") if part.strip()]
+    start = 0
+    while start < len(parts) - 1 and (
+        parts[start] in CATEGORY_PARTS or _BRAND_PART.fullmatch(original[start])
+    ):
+        start += 1
+    take = 1 if start > 0 else 2
+    return ", ".join(parts[start : start + take])
+
+
+_BRAND_PART: Final = re.compile(r"[A-Z0-9'&. -]{3,}")
 
 
 @lru_cache(maxsize=16_384)

@@ -83,7 +83,8 @@ class SwapService:
         # The entry's own group is looked up with exclusions off, as find_swaps does: a
         # fast-food entry still belongs to its kind (only suggestions are filtered).
         group = groups.group_of(food.name, food.group_code, include_excluded=True)
-        swaps = find_swaps(food, grams, self.index(), groups, options or SwapOptions())
+        swaps = find_swaps(food, grams, self.index(), groups, options or SwapOptions(),
+                           measure=(amount, unit))
         return SwapSuggestions(
             food, amount, unit, grams, group.label if group else None, tuple(swaps)
         )
@@ -119,9 +120,10 @@ class SwapService:
                         grams = grams_for(food, entry.amount, entry.unit)
                     except ValueError:
                         continue
-                    swaps = find_swaps(food, grams, index, groups, options)
+                    swaps = find_swaps(food, grams, index, groups, options,
+                                       measure=(entry.amount, entry.unit))
                     if swaps:
                         found[(day.date, meal_index, entry_index)] = tuple(
-                            Replacement(s.food, s.amount, s.unit) for s in swaps
+                            Replacement(s.food, s.amount, s.unit, s.why, s.obvious) for s in swaps
                         )
         return found

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from windows import launched
 
 from planner.core.analysis import analyze
+from planner.core.swaps import SwapOptions
 from planner.services.plans import dri_tables
 from planner.ui.plan.swaps_dialog import OptimizeDialog, SwapModel, SwapsDialog
 from planner.ui.shell.main_window import MainWindow
@@ -58,9 +59,36 @@ def test_swap_model_is_a_valid_qt_model(qtmodeltester, window, qtbot) -> None:
     model = SwapModel(found.swaps)
     qtmodeltester.check(model)
     first = found.swaps[0]
-    assert model.index(0, 0).data() == first.food.name
+    # The obvious swap is starred, and says why in its own column and its tooltip.
+    assert first.obvious
+    assert model.index(0, 0).data() == f"★ {first.food.name}"
     assert model.index(0, 2).data() == f"{first.magnesium_gain_mg:+.0f} mg"
+    assert model.index(0, 4).data() == (
+        "Nuts, seeds or popcorn: as crunchy, with magnesium the chips lack")
+    assert first.why in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert first.magnesium_gain_mg > 0
+
+
+def test_show_all_foods_widens_the_list(qtbot, window) -> None:
+    found = window.swaps.suggest("usda:19411", 1, "oz")
+    asked: list[bool] = []
+
+    def requery(all_foods: bool):  # type: ignore[no-untyped-def]
+        asked.append(all_foods)
+        return window.swaps.suggest("usda:19411", 1, "oz",
+                                    SwapOptions(include_excluded=all_foods)).swaps
+
+    dialog = SwapsDialog("1 oz chips", found.swaps, found.group, None, requery)
+    qtbot.addWidget(dialog)
+    everyday = {s.food.ref for s in dialog.model.swaps}
+    assert all(s.common for s in dialog.model.swaps)
+    dialog.all_foods.setChecked(True)
+    assert asked == [True]
+    widened = dialog.model.swaps
+    assert any(not s.common for s in widened)
+    assert {s.food.ref for s in widened} != everyday
+    dialog.all_foods.setChecked(False)
+    assert {s.food.ref for s in dialog.model.swaps} == everyday
 
 
 def test_apply_a_swap_is_one_undo_step(qtbot, window) -> None:

@@ -7,12 +7,13 @@ query anything. Applying is the caller's business: one undoable edit of the plan
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -31,7 +32,9 @@ from planner.core.swaps import Swap
 from planner.ui.common.table_model import RowsModel
 from planner.ui.common.widgets import AnyIndex
 
-SWAP_COLUMNS: Final = ("Instead, eat", "Amount", "Magnesium", "Energy", "What else changes")
+SWAP_COLUMNS: Final = ("Instead, eat", "Amount", "Magnesium", "Energy", "Why")
+#: Asks the suggestions again, with all foods (``True``) or everyday foods only.
+Requery = Callable[[bool], Sequence[Swap]]
 
 
 def _signed(value: float | None, unit: str, digits: int = 0) -> str:
@@ -40,12 +43,6 @@ def _signed(value: float | None, unit: str, digits: int = 0) -> str:
     if round(value, digits) == 0:
         return f"±0 {unit}"
     return f"{value:+.{digits}f} {unit}"
-
-
-def _others(swap: Swap) -> str:
-    # The summary after the first "; " lists the other nutrients that change.
-    _head, _sep, rest = swap.summary.partition("; ")
-    return rest
 
 
 class SwapModel(RowsModel):
@@ -64,13 +61,14 @@ class SwapModel(RowsModel):
         swap = self.swaps[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{swap.food.name} ({swap.food.ref})\n{swap.summary}"
+            common = "" if swap.common else "\nNot an everyday food (shown with all foods)"
+            return f"{swap.food.name} ({swap.food.ref})\n{swap.why}\n{swap.summary}{common}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (1, 2, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
-            return swap.food.name
+            return f"★ {swap.food.name}" if swap.obvious else swap.food.name
         if column == 1:
             grams = "" if swap.unit == "g" else f" ({swap.grams:.0f} g)"
             return f"{format_quantity(swap.amount)} {swap.unit}{grams}"
@@ -78,7 +76,7 @@ class SwapModel(RowsModel):
             return _signed(swap.magnesium_gain_mg, "mg")
         if column == 3:
             return _signed(swap.energy_change_kcal, "kcal")
-        return _others(swap)
+        return swap.why
 
 
 class SwapsDialog(QDialog):
@@ -90,29 +88,27 @@ class SwapsDialog(QDialog):
         swaps: Sequence[Swap],
         group: str | None,
         parent: QWidget | None = None,
+        requery: Requery | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Magnesium swaps")
-        self.resize(900, 420)
+        self.resize(980, 440)
+        self.group = group
+        self.requery = requery
         self.model = SwapModel(swaps, self)
         heading = QLabel(f"<b>{title}</b>")
         heading.setTextFormat(Qt.TextFormat.RichText)
-        if swaps:
-            text = (
-                f"Foods of the same kind ({group}) that bring more magnesium for the same "
-                "energy. Apply replaces the entry; Undo takes it back."
-            )
-        elif group is None:
-            text = "This food belongs to no swap group, so there is nothing to suggest."
-        else:
-            text = f"No food of the same kind ({group}) brings more magnesium."
-        self.hint = QLabel(text)
+        self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.all_foods = QCheckBox("Show all foods (also brands, powders and foods outside "
+                                   "the dietary survey)")
+        self.all_foods.setVisible(requery is not None)
+        self.all_foods.toggled.connect(self._on_all_foods)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2, 3):
@@ -128,14 +124,36 @@ class SwapsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         selection = self.table.selectionModel()
         selection.selectionChanged.connect(lambda *_: self._update_apply())
-        if swaps:
-            self.table.selectRow(0)
-        self._update_apply()
+        self._show(swaps)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.all_foods)
         layout.addWidget(self.buttons)
+
+    def _show(self, swaps: Sequence[Swap]) -> None:
+        self.model.set_rows(swaps)
+        group = self.group
+        if swaps:
+            text = (
+                f"Everyday foods of the same kind ({group}) with more magnesium, in a "
+                "household serving with about the same energy (drinks: the same volume). "
+                "★ marks the swap a dietitian names first. Apply replaces the entry; Undo "
+                "takes it back."
+            )
+        elif group is None:
+            text = "This food belongs to no swap group, so there is nothing to suggest."
+        else:
+            text = f"No food of the same kind ({group}) brings more magnesium."
+        self.hint.setText(text)
+        if swaps:
+            self.table.selectRow(0)
+        self._update_apply()
+
+    def _on_all_foods(self, checked: bool) -> None:
+        if self.requery is not None:
+            self._show(self.requery(checked))
 
     def _update_apply(self) -> None:
         self.apply_button.setEnabled(self.chosen() is not None)
@@ -157,7 +175,7 @@ class OptimizeDialog(QDialog):
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Change", "Magnesium", "Energy"])
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

@@ -673,12 +673,21 @@ class MainWindow(QMainWindow):
             self._task_failed,
         )
 
+    def _requery(self, food: Food, amount: float, unit: str) -> Any:
+        """Suggestions again, with all foods or everyday ones (the index is built by now:
+        a few milliseconds)."""
+        from planner.core.swaps import SwapOptions
+
+        return lambda all_foods: self.swaps.suggest(
+            food, amount, unit, SwapOptions(include_excluded=all_foods)).swaps
+
     def _offer_swaps(self, when: dt.date, meal: int, index: int, found: Any) -> None:
         from planner.ui.plan.swaps_dialog import SwapsDialog
 
         self.statusBar().clearMessage()
         title = f"{format_quantity(found.amount)} {found.unit} {found.food.name}"
-        dialog = SwapsDialog(title, found.swaps, found.group, self)
+        dialog = SwapsDialog(title, found.swaps, found.group, self,
+                             self._requery(found.food, found.amount, found.unit))
         self.last_dialog = dialog
         if dialog.exec() and (swap := dialog.chosen()) is not None and self.document:
             self.document.swap_entry(when, meal, index, swap.food, swap.amount, swap.unit)
@@ -694,7 +703,8 @@ class MainWindow(QMainWindow):
         from planner.ui.plan.swaps_dialog import SwapsDialog
 
         title = f"{format_quantity(found.amount)} {found.unit} {found.food.name}"
-        dialog = SwapsDialog(title, found.swaps, found.group, self)
+        dialog = SwapsDialog(title, found.swaps, found.group, self,
+                             self._requery(found.food, found.amount, found.unit))
         self.last_dialog = dialog
         if dialog.exec() and (swap := dialog.chosen()) is not None:
             self.recipes_view.replace_ingredient(position, swap.food, swap.amount, swap.unit)
