@@ -5,7 +5,15 @@ below the EAR is what ``vitd_high_mg_low`` warns about. :func:`optimize_week` pr
 by day, the smallest set of changes that brings magnesium to at least the RDA (or the EAR
 where the RDA is out of reach) without making the day worse in other ways: energy stays
 within ±5 % of what was planned, sodium does not rise, and vitamin D does not fall below the
-RDA (nor below the day's own figure when the day was under the RDA already).
+RDA (nor below the day's own figure when the day was under the RDA already), and calcium
+does not fall below its EAR (nor at all when under it already).
+
+Variety and servings. Days are solved in date order, and a food swapped in on
+:attr:`OptimizerSettings.max_uses_per_week` days (2) is not offered on later days: no hemp
+hearts five days running. A portion change or a replacement weighs at most
+:attr:`OptimizerSettings.max_servings` (2) of the food's natural household servings. The
+replacements are the swap suggestions (everyday foods, obvious swaps first), and every
+change carries the swap's reason in its description.
 
 Formulation. Days are independent, so each day below the RDA is one small mixed-integer
 program, solved with :func:`scipy.optimize.milp` (HiGHS). Every entry has options:
@@ -28,9 +36,11 @@ the day's planned totals ``Mg0, E0, Na0, D0`` (supplements included, as in the a
                 sum_o ΔNa_o x_o         <= 0
                 sum_o ΔD_o x_o          >= floor - D0     floor: the RDA if D0 reached it, else D0
 
-The objective counts changes; ``tiebreak`` (in [-1, 2]) prefers a larger magnesium gain and
-a smaller energy change, and ``eps`` is small enough that no tie-break can buy an extra
-change. The RDA is tried first, then the EAR. When neither is reachable a variant that
+The objective counts changes; ``tiebreak`` (in [-3, 2]) prefers a larger magnesium gain, a
+smaller energy change, changing the foods that bring least magnesium for their energy
+(white rice, white bread, refined cereals, sugary drinks) and the obvious swap, and ``eps``
+is small enough that no tie-break can buy an extra change. The RDA is tried first, then the
+EAR. When neither is reachable a variant that
 maximises magnesium under the same limits gives the best reachable figure for the reason
 shown to the user, and the day is left as planned: a half-way day is not offered as a fix.
 
@@ -52,7 +62,9 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from planner.core.analysis import DayAnalysis, analyze
 from planner.core.foods import Food, FoodRef
+from planner.core.formatting import format_quantity
 from planner.core.plan import Day, Entry, Plan
+from planner.core.portions import natural_portion
 from planner.core.targets import Targets
 from planner.core.units import AmountError, UnitError, format_nutrient, grams_for, normalize_unit
 
@@ -81,9 +93,10 @@ _MAGNESIUM: Final = "magnesium_mg"
 _ENERGY: Final = "energy_kcal"
 _SODIUM: Final = "sodium_mg"
 _VITAMIN_D: Final = "vitamin_d_ug"
+_CALCIUM: Final = "calcium_mg"
 #: An option must have these values known to be used: the limits are checked on them.
 _REQUIRED: Final = (_MAGNESIUM, _ENERGY, _SODIUM)
-_MODELLED: Final = (_MAGNESIUM, _ENERGY, _SODIUM, _VITAMIN_D)
+_MODELLED: Final = (_MAGNESIUM, _ENERGY, _SODIUM, _VITAMIN_D, _CALCIUM)
 # The rule compares magnesium with the target exactly ("below the EAR"), while HiGHS accepts
 # a constraint within 1e-7 of its bound. A solution the analysis finds a hair short is
 # solved again with this margin, which it then meets for sure; asking the margin from the
@@ -106,6 +119,12 @@ class OptimizerSettings:
     energy_tolerance: float = 0.05
     #: Portion changes offered for every entry: the planned amount times each factor.
     portion_factors: tuple[float, ...] = (0.5, 0.75, 1.25, 1.5, 2.0)
+    #: How many days of the week one replacement food may be swapped in (variety: no
+    #: hemp hearts on five days); a food already on the plate is not counted.
+    max_uses_per_week: int = 2
+    #: A portion change or a replacement weighs at most this many of the food's natural
+    #: household servings (:func:`~planner.core.portions.natural_portion`).
+    max_servings: float = 2.0
     #: Seconds each MILP solve may take (a day needs one to five: the RDA, the best reachable
     #: figure, the EAR); a day whose solves run out of time says so in its reason.
     time_limit_s: float = 5.0
@@ -122,6 +141,11 @@ class OptimizerSettings:
         if not all(math.isfinite(factor) and factor > 0 for factor in factors):
             raise ValueError(f"portion factors must be positive numbers, got {factors!r}")
         object.__setattr__(self, "portion_factors", factors)
+        uses = self.max_uses_per_week
+        if isinstance(uses, bool) or not isinstance(uses, int) or uses < 1:
+            raise ValueError(f"max_uses_per_week must be a whole number >= 1, got {uses!r}")
+        if not math.isfinite(self.max_servings) or self.max_servings <= 0:
+            raise ValueError(f"max_servings must be more than zero, got {self.max_servings!r}")
         if not math.isfinite(self.time_limit_s) or self.time_limit_s <= 0:
             raise ValueError(f"time_limit_s must be more than zero, got {self.time_limit_s!r}")
 
@@ -137,6 +161,10 @@ class Replacement:
     food: Food
     amount: float
     unit: str
+    #: Why this food, in a line (the swap's reason), shown with the change.
+    why: str = ""
+    #: The swap a dietitian names first (brown rice for white rice): preferred on a tie.
+    obvious: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +184,8 @@ class Change:
     energy_change_kcal: float
     #: E.g. ``Dinner: Rice, white, ... 1 cup -> Quinoa, cooked 1 cup (+83 mg magnesium, ...)``.
     description: str
+    #: Why this change, in a line ("The whole grain of the same rice, its bran kept").
+    why: str = ""
 
     @property
     def key(self) -> EntryKey:
@@ -221,6 +251,12 @@ class _Option:
     energy: float
     sodium: float
     vitamin_d: float
+    calcium: float
+    #: 0..2: how much this option is preferred on a tie: how little magnesium the entry
+    #: as planned brings per 100 kcal (1: none; changing white rice or cola comes before
+    #: changing spinach), plus :data:`OBVIOUS_PREFERENCE` for the obvious swap.
+    refined: float
+    why: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,12 +267,13 @@ class _Totals:
     energy: float
     sodium: float
     vitamin_d: float
+    calcium: float
 
     @classmethod
     def of(cls, day: DayAnalysis) -> _Totals:
         values = [day.totals[key].value for key in _MODELLED]
-        magnesium, energy, sodium, vitamin_d = (value or 0.0 for value in values)
-        return cls(magnesium, energy, sodium, vitamin_d)
+        magnesium, energy, sodium, vitamin_d, calcium = (value or 0.0 for value in values)
+        return cls(magnesium, energy, sodium, vitamin_d, calcium)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +283,7 @@ class _Limits:
     energy_band: float
     sodium_max_rise: float
     vitamin_d_floor: float
+    calcium_floor: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,11 +321,17 @@ def optimize_week(
     new_days: list[Day] = []
     changes: list[Change] = []
     outcomes: list[DayOutcome] = []
+    # Variety: a food swapped in on max_uses_per_week days is not offered again. Days are
+    # solved in date order; a day that needs an exhausted food takes its next best.
+    uses: dict[FoodRef, int] = {}
     for day, analysed in zip(plan.days, before.days, strict=True):
-        outcome, day_changes, new_day = solver.optimize(day, analysed, replacements)
+        exhausted = frozenset(ref for ref, n in uses.items() if n >= settings.max_uses_per_week)
+        outcome, day_changes, new_day = solver.optimize(day, analysed, replacements, exhausted)
         outcomes.append(outcome)
         changes.extend(day_changes)
         new_days.append(new_day)
+        for ref in {c.after.food for c in day_changes if c.kind == "swap"}:
+            uses[ref] = uses.get(ref, 0) + 1
 
     used = {change.after.food for change in changes}
     result_foods = dict(foods)
@@ -347,7 +391,30 @@ def _best(value: float, threshold: float) -> str:
 
 
 def _amount_label(entry: Entry) -> str:
-    return f"{entry.amount:g} {entry.unit}"
+    return f"{format_quantity(entry.amount)} {entry.unit}"
+
+
+#: The tie-break preference of the swap a dietitian names first.
+OBVIOUS_PREFERENCE: Final = 1.0
+#: Magnesium per 100 kcal at which a food counts as rich (nuts, greens, whole grains are
+#: above it; white rice has 9, cola 0).
+_RICH_MG_PER_100_KCAL: Final = 40.0
+
+
+def _refined(food: Food | None) -> float:
+    """0..1: how little magnesium ``food`` brings for its energy (1: none, 0: rich)."""
+    if food is None:
+        return 0.0
+    magnesium, energy = food.value(_MAGNESIUM), food.value(_ENERGY)
+    if magnesium is None or not energy:
+        return 0.0
+    return max(0.0, 1.0 - magnesium * 100.0 / energy / _RICH_MG_PER_100_KCAL)
+
+
+def _portion_why(factor: float) -> str:
+    if factor > 1:
+        return "More of a magnesium source already on the plate"
+    return "Less of it, to make room for the magnesium elsewhere"
 
 
 class _DaySolver:
@@ -375,6 +442,8 @@ class _DaySolver:
             ladder.append(("ear", ear, "EAR"))
         self._ladder = tuple(ladder)
         self._vitamin_d_rda = targets.recommended(_VITAMIN_D)
+        calcium = targets.get(_CALCIUM)
+        self._calcium_ear = calcium.ear if calcium is not None else None
 
     # -- one day ---------------------------------------------------------------------------
 
@@ -383,6 +452,7 @@ class _DaySolver:
         day: Day,
         analysed: DayAnalysis,
         replacements: Mapping[EntryKey, Sequence[Replacement]],
+        exhausted: frozenset[FoodRef] = frozenset(),
     ) -> tuple[DayOutcome, tuple[Change, ...], Day]:
         totals = _Totals.of(analysed)
 
@@ -400,7 +470,7 @@ class _DaySolver:
                       else f"already at or above the {_threshold(first_value, first_label)}")
             return unchanged(first_name, True, reason), (), day
 
-        options = self._options(day, replacements)
+        options = self._options(day, replacements, exhausted)
         limits = self._limits(totals)
         best: float | None = None
         timed_out = False
@@ -447,14 +517,16 @@ class _DaySolver:
             return (f"no changes are allowed (at most 0 a day), so magnesium stays at "
                     f"{_best(best, value)}, below the {threshold}")
         if not options:
-            return (f"no replacements or portion changes can be weighed for this day, so "
+            return (f"no replacements or portion changes within "
+                    f"{self._settings.max_servings:g} servings can be weighed for this day, so "
                     f"magnesium stays at {_best(best, value)}, below the {threshold}")
         changes = "1 change" if limit == 1 else f"up to {limit} changes"
         if timed_out:
             return (f"within {self._settings.time_limit_s:g} s no combination of {changes} "
                     f"was found that reaches the {threshold} (best found: {_best(best, value)})")
         return (f"no combination of {changes} reaches the {threshold} while keeping energy, "
-                f"sodium and vitamin D in bounds (best: {_best(best, value)})")
+                f"sodium, vitamin D and calcium in bounds and every portion within "
+                f"{self._settings.max_servings:g} servings (best: {_best(best, value)})")
 
     def _outcome(
         self, when: date, target: MagnesiumTarget | None, target_mg: float | None,
@@ -470,43 +542,70 @@ class _DaySolver:
         floor = totals.vitamin_d
         if self._vitamin_d_rda is not None and totals.vitamin_d >= self._vitamin_d_rda:
             floor = self._vitamin_d_rda
+        # Calcium may fall, but never below its EAR (nor at all when below it already).
+        calcium = totals.calcium
+        if self._calcium_ear is not None and totals.calcium >= self._calcium_ear:
+            calcium = self._calcium_ear
         band = self._settings.energy_tolerance * totals.energy
-        return _Limits(band, 0.0, floor)
+        return _Limits(band, 0.0, floor, calcium)
 
     # -- options ---------------------------------------------------------------------------
 
     def _options(
-        self, day: Day, replacements: Mapping[EntryKey, Sequence[Replacement]]
+        self, day: Day, replacements: Mapping[EntryKey, Sequence[Replacement]],
+        exhausted: frozenset[FoodRef] = frozenset(),
     ) -> tuple[_Option, ...]:
         options: list[_Option] = []
         for meal_index, meal in enumerate(day.meals):
             for entry_index, entry in enumerate(meal.entries):
-                planned = _amounts(self._foods.get(entry.food), entry.amount, entry.unit)
+                food = self._foods.get(entry.food)
+                planned = _amounts(food, entry.amount, entry.unit)
                 # An entry the analysis cannot weigh adds nothing to the totals now.
-                base = tuple(value or 0.0 for value in planned) if planned else (0.0,) * 4
+                base = tuple(value or 0.0 for value in planned) if planned else (0.0,) * 5
+                refined = _refined(food)
                 seen = {(entry.food, entry.amount, normalize_unit(entry.unit))}
-                candidates: list[tuple[ChangeKind, FoodRef, float, str]] = []
+                candidates: list[tuple[ChangeKind, FoodRef, float, str, str, bool]] = []
                 if planned is not None:
-                    candidates.extend(("portion", entry.food, entry.amount * factor, entry.unit)
-                                      for factor in self._settings.portion_factors)
+                    candidates.extend(
+                        ("portion", entry.food, entry.amount * factor, entry.unit,
+                         _portion_why(factor), False)
+                        for factor in self._settings.portion_factors)
                 for candidate in replacements.get((day.date, meal_index, entry_index), ()):
                     kind: ChangeKind = "portion" if candidate.food.ref == entry.food else "swap"
+                    if kind == "swap" and candidate.food.ref in exhausted:
+                        continue
                     candidates.append((kind, candidate.food.ref, candidate.amount,
-                                       candidate.unit))
-                for kind, ref, amount, unit in candidates:
+                                       candidate.unit, candidate.why, candidate.obvious))
+                for kind, ref, amount, unit, why, obvious in candidates:
                     identity = (ref, amount, normalize_unit(unit))
-                    if identity in seen:
+                    if identity in seen or not self._within_servings(ref, amount, unit):
                         continue
                     seen.add(identity)
+                    preference = refined + (OBVIOUS_PREFERENCE if obvious else 0.0)
                     option = self._option(entry, meal_index, entry_index, kind, ref, amount,
-                                          unit, base)
+                                          unit, base, preference, why)
                     if option is not None:
                         options.append(option)
         return tuple(options)
 
+    def _within_servings(self, ref: FoodRef, amount: float, unit: str) -> bool:
+        """Whether ``amount`` ``unit`` of the food is at most ``max_servings`` of its
+        natural household serving (a food without one is not limited)."""
+        food = self._foods.get(ref)
+        if food is None:
+            return True
+        serving = natural_portion(food)
+        if serving is None:
+            return True
+        try:
+            grams = grams_for(food, amount, unit)
+        except (UnitError, AmountError):
+            return False
+        return grams <= self._settings.max_servings * serving.grams + 1e-9
+
     def _option(
         self, entry: Entry, meal_index: int, entry_index: int, kind: ChangeKind, ref: FoodRef,
-        amount: float, unit: str, base: tuple[float, ...],
+        amount: float, unit: str, base: tuple[float, ...], refined: float, why: str,
     ) -> _Option | None:
         values = _amounts(self._foods.get(ref), amount, unit)
         if values is None:
@@ -514,12 +613,12 @@ class _DaySolver:
         by_key = dict(zip(_MODELLED, values, strict=True))
         if any(by_key[key] is None for key in _REQUIRED):
             return None
-        magnesium, energy, sodium, vitamin_d = (
+        magnesium, energy, sodium, vitamin_d, calcium = (
             (value or 0.0) - planned for value, planned in zip(values, base, strict=True)
         )
         after = replace(entry, food=ref, amount=amount, unit=unit)
         return _Option(meal_index, entry_index, kind, after, magnesium, energy, sodium,
-                       vitamin_d)
+                       vitamin_d, calcium, refined, why)
 
     # -- solving ---------------------------------------------------------------------------
 
@@ -540,6 +639,8 @@ class _DaySolver:
         energy = np.array([option.energy for option in options])
         sodium = np.array([option.sodium for option in options])
         vitamin_d = np.array([option.vitamin_d for option in options])
+        calcium = np.array([option.calcium for option in options])
+        refined = np.array([option.refined for option in options])
         count = len(options)
 
         rows: list[npt.NDArray[np.float64]] = []
@@ -564,17 +665,21 @@ class _DaySolver:
         row(energy, -limits.energy_band, limits.energy_band)
         row(sodium, -np.inf, limits.sodium_max_rise)
         row(vitamin_d, limits.vitamin_d_floor - totals.vitamin_d, np.inf)
+        row(calcium, limits.calcium_floor - totals.calcium, np.inf)
 
         if magnesium_needed is None:
             objective = -magnesium
         else:
             row(magnesium, magnesium_needed, np.inf)
-            # Tie-breaks within [-1, 2] per change, times eps: with k <= limit changes they
-            # move the objective by less than one change, so fewer changes always win.
-            eps = 0.2 / (2 * limit + 1)
+            # Tie-breaks within [-3, 2] per change, times eps: with k <= limit changes they
+            # move the objective by less than one change, so fewer changes always win. They
+            # prefer more magnesium, less energy change, and changing the foods that bring
+            # least magnesium for their energy (white rice, cola) over the rich ones.
+            eps = 0.2 / (5 * limit + 1)
             magnesium_scale = float(np.max(np.abs(magnesium))) or 1.0
             energy_scale = float(np.max(np.abs(energy))) or 1.0
-            tiebreak = -magnesium / magnesium_scale + np.abs(energy) / energy_scale
+            tiebreak = (-magnesium / magnesium_scale + np.abs(energy) / energy_scale
+                        - refined)
             objective = 1.0 + eps * tiebreak
 
         result = milp(
@@ -619,6 +724,7 @@ class _DaySolver:
             and abs(after.energy - before.energy) <= limits.energy_band + slack(before.energy)
             and after.sodium <= before.sodium + limits.sodium_max_rise + slack(before.sodium)
             and after.vitamin_d >= limits.vitamin_d_floor - slack(limits.vitamin_d_floor)
+            and after.calcium >= limits.calcium_floor - slack(limits.calcium_floor)
         )
         return (new_day, after) if within else None
 
@@ -640,10 +746,12 @@ class _DaySolver:
             else:
                 what = (f"{before_name} {_amount_label(before)} -> "
                         f"{after_name} {_amount_label(option.after)}")
+            why = option.why
+            description = f"{meal.name}: {what} ({effect})" + (f" — {why}" if why else "")
             changes.append(Change(
                 day.date, option.meal_index, option.entry_index, meal.name, option.kind,
                 before, option.after, before_name, after_name, option.magnesium,
-                option.energy, f"{meal.name}: {what} ({effect})",
+                option.energy, description, why,
             ))
         return tuple(changes)
 
