@@ -5,11 +5,17 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from planner import cli
+from planner.app import open_database
+from planner.core.foods import Food, FoodRef
+from planner.core.portions import serving_grams
+from planner.core.units import grams_for
+from planner.services.foods import FoodService
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo_week.json"
@@ -57,6 +63,15 @@ def test_swaps_human_output_and_bad_input(db_path) -> None:
     assert code == 1 and err.strip() == "planner: no food usda:99999 in the database"
 
 
+def _foods(db_path: Path, refs: set[str]) -> dict[str, Food]:
+    db = open_database(f"sqlite:///{db_path}")
+    try:
+        service = FoodService(db)
+        return {ref: service.get(FoodRef.parse(ref)) for ref in refs}
+    finally:
+        db.close()
+
+
 def test_optimize_writes_a_valid_plan_that_reanalyses_clean(db_path, tmp_path) -> None:
     plan_file = tmp_path / "week.json"
     shutil.copyfile(DEMO, plan_file)
@@ -83,6 +98,18 @@ def test_optimize_writes_a_valid_plan_that_reanalyses_clean(db_path, tmp_path) -
     for change in report["changes"]:
         per_day[change["date"]] = per_day.get(change["date"], 0) + 1
     assert max(per_day.values()) <= 3
+    # Variety: no replacement food on more than two days; every portion within two of the
+    # food's natural household servings; each change says why.
+    swapped = Counter(c["after"]["food"] for c in report["changes"] if c["kind"] == "swap")
+    assert max(swapped.values()) <= 2
+    foods = _foods(db_path, {c["after"]["food"] for c in report["changes"]})
+    for change in report["changes"]:
+        food = foods[change["after"]["food"]]
+        serving = serving_grams(food)  # a drink without measures: a cup
+        assert serving is not None
+        grams = grams_for(food, change["after"]["amount"], change["after"]["unit"])
+        assert grams <= 2 * serving + 1e-6, change["description"]
+        assert " — " in change["description"]
     # The written file is a planner.plan/1 file that imports.
     code, out, err = run("import-plan", str(fixed_file))
     assert code == 0 and out.startswith("Imported plan"), err

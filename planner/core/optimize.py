@@ -64,7 +64,7 @@ from planner.core.analysis import DayAnalysis, analyze
 from planner.core.foods import Food, FoodRef
 from planner.core.formatting import format_quantity
 from planner.core.plan import Day, Entry, Plan
-from planner.core.portions import natural_portion
+from planner.core.portions import serving_grams
 from planner.core.targets import Targets
 from planner.core.units import AmountError, UnitError, format_nutrient, grams_for, normalize_unit
 
@@ -594,14 +594,14 @@ class _DaySolver:
         food = self._foods.get(ref)
         if food is None:
             return True
-        serving = natural_portion(food)
+        serving = serving_grams(food)
         if serving is None:
             return True
         try:
             grams = grams_for(food, amount, unit)
         except (UnitError, AmountError):
             return False
-        return grams <= self._settings.max_servings * serving.grams + 1e-9
+        return grams <= self._settings.max_servings * serving + 1e-9
 
     def _option(
         self, entry: Entry, meal_index: int, entry_index: int, kind: ChangeKind, ref: FoodRef,

@@ -15,7 +15,10 @@ from typing import Final
 from planner.core.foods import Food, Portion
 from planner.core.units import grams_for, portion_unit_name
 
-__all__ = ["default_amount", "natural_portion"]
+__all__ = ["default_amount", "natural_portion", "serving_grams"]
+
+#: A drink without household measures is served by the cup (8 fl oz, about 240 g).
+DRINK_SERVING_GRAMS: Final = 240.0
 
 #: A serving weighs this much at least and at most (grams): no crumb, no whole package.
 _SERVING_GRAMS: Final = (5.0, 500.0)
@@ -92,6 +95,15 @@ def natural_portion(food: Food) -> Portion | None:
     if not candidates:
         return None
     return min(candidates, key=lambda item: (item[0], item[1]))[2]
+
+
+def serving_grams(food: Food) -> float | None:
+    """Grams of one natural serving: the natural household measure's, a cup for a drink
+    SR28 gives no measure (Lifeway kefir), else ``None``."""
+    portion = natural_portion(food)
+    if portion is not None:
+        return portion.grams
+    return DRINK_SERVING_GRAMS if _is_liquid(food) else None
 
 
 def default_amount(food: Food) -> tuple[float, str]:

@@ -72,7 +72,7 @@ from typing import Any, Final, Literal
 
 from planner.core.foods import Food
 from planner.core.nutrients import BY_KEY, NUTRIENT_KEYS, scaled
-from planner.core.portions import natural_portion
+from planner.core.portions import natural_portion, serving_grams
 from planner.core.search_rank import CATEGORY_PARTS, is_branded
 from planner.core.units import (
     check_amount,
@@ -537,14 +537,14 @@ class _Candidate:
     @classmethod
     def of(cls, food: Food, group: SwapGroup, groups: SwapGroups) -> _Candidate:
         branded = groups.is_branded(food.name, food.group_code)
-        serving = natural_portion(food)
+        serving = serving_grams(food)
         return cls(
             food,
             group,
             food.value("magnesium_mg"),
             food.value("energy_kcal"),
             _natural_measure(food),
-            serving.grams if serving is not None else None,
+            serving,
             _variant_key(food.name),
             kind_key(food.name),
             (food.survey or groups.is_generic(food.name)) and not branded,
@@ -814,7 +814,8 @@ class _SwapEntry:
             return None
         amount, unit, new_grams = self._amount(candidate, target)
         if self.options.keep == "energy":
-            if candidate.serving is not None and (
+            # A drink keeps the entry's volume (a 500 ml bottle for a 500 ml bottle).
+            if candidate.serving is not None and not self.by_volume and (
                     new_grams > MAX_SERVINGS * candidate.serving + 1e-9):
                 return None
             if not 1 / MAX_AMOUNT_RATIO <= new_grams / self.grams <= MAX_AMOUNT_RATIO:

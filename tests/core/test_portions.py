@@ -3,10 +3,12 @@ the measure names of the shipped USDA foods, not by SR28's order of them."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from planner.core.foods import Food
-from planner.core.portions import default_amount
+from planner.core.portions import default_amount, serving_grams
 from planner.core.units import grams_for
 from planner.paths import shipped
 from planner.sources.food_dataset import read_dataset_dir
@@ -50,3 +52,13 @@ def test_a_food_without_a_serving_measure_starts_at_100_g(foods: dict[str, Food]
     food = foods["11457"]
     bare = Food(food.ref, food.name, food.group_code, food.nutrients, ())
     assert default_amount(bare) == (100.0, "g")
+
+
+def test_a_serving_in_grams_and_the_cup_for_a_drink_without_measures(
+    foods: dict[str, Food],
+) -> None:
+    assert serving_grams(foods["09040"]) == 118  # 1 medium banana
+    assert serving_grams(foods["19034"]) == 28.35  # popcorn, air-popped: 1 oz, not 1 cup (8 g)
+    kefir = foods["01289"]  # Kefir, lowfat, plain, LIFEWAY: SR28 gives no measure
+    assert kefir.portions == () and serving_grams(kefir) == 240
+    assert serving_grams(replace(foods["20045"], portions=())) is None  # rice: no guess

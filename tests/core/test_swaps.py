@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.core.foods import Food, FoodRef
-from planner.core.portions import natural_portion
+from planner.core.portions import serving_grams
 from planner.core.search_rank import is_branded
 from planner.core.swaps import (
     MAX_AMOUNT_RATIO,
@@ -110,9 +110,9 @@ def _check_swaps(
                 assert abs(swap.energy_change_kcal) <= energy_allowed
         if options.keep == "energy":
             assert 1 / MAX_AMOUNT_RATIO <= swap.grams / grams <= MAX_AMOUNT_RATIO + 1e-9
-            serving = natural_portion(swap.food)
-            if serving is not None:
-                assert swap.grams <= MAX_SERVINGS * serving.grams + 1e-9
+            serving = serving_grams(swap.food)
+            if serving is not None and not by_volume:
+                assert swap.grams <= MAX_SERVINGS * serving + 1e-9
         else:
             assert swap.grams == pytest.approx(grams)
         if not options.include_excluded:
