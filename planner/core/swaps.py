@@ -32,6 +32,10 @@ groups) keep their volume and may bring less energy, never more than the band. W
 ``keep="grams"`` the same grams are offered. ``units.grams_for(food, amount, unit)`` gives
 back ``Swap.grams``.
 
+**Upper limits.** A serving that alone passes one of the profile's daily upper limits
+(``SwapOptions.upper_limits``) is never suggested: 1 oz of Brazil nuts holds 544 µg of
+selenium, above the 400 µg UL.
+
 **Ranking.** A swap must add at least :data:`MIN_MAGNESIUM_GAIN_MG` and
 :data:`MIN_RELATIVE_GAIN` of the entry's own magnesium (no 2 mg of another cookie). The
 *obvious* swaps of the file (``obvious``: brown rice for white rice, whole-wheat bread for
@@ -602,6 +606,10 @@ class SwapOptions:
     #: household serving, so energy is kept within a band, not matched exactly. A drink
     #: may bring less energy than the one it replaces, never more than this.
     max_energy_change: float = MAX_ENERGY_CHANGE
+    #: Daily upper limits that food counts toward (nutrient key -> amount, the profile's
+    #: ULs on total intake or on a part of it): a suggested serving that alone passes one
+    #: is not offered (1 oz of Brazil nuts holds 544 µg selenium; the UL is 400 µg).
+    upper_limits: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self) -> None:
         if self.keep not in _KEEPS:
@@ -684,12 +692,12 @@ def find_swaps(
         found = entry.consider(candidate)
         if found is None:
             continue
-        kept = best.get(candidate.kind)
-        if kept is None or found.rank < kept.rank:
+        other = best.get(candidate.kind)
+        if other is None or found.rank < other.rank:
             best[candidate.kind] = found
     kept: list[_Found] = []
     for found in sorted(best.values(), key=lambda f: f.rank):
-        if not any(_near_duplicates(found.candidate, other.candidate) for other in kept):
+        if not any(_near_duplicates(found.candidate, seen.candidate) for seen in kept):
             kept.append(found)
             if len(kept) == options.limit:
                 break
@@ -821,7 +829,7 @@ class _SwapEntry:
             if not 1 / MAX_AMOUNT_RATIO <= new_grams / self.grams <= MAX_AMOUNT_RATIO:
                 return None
         gain = scaled(new_magnesium, new_grams) - self.magnesium_total
-        if gain < self.min_gain:
+        if gain < self.min_gain or self._passes_a_limit(candidate.food, new_grams):
             return None
         energy_change = None
         if self.energy is not None and candidate.energy is not None:
@@ -857,6 +865,13 @@ class _SwapEntry:
                         serving is None or grams <= MAX_SERVINGS * serving + 1e-9):
                     return amount, unit, grams
         return _amount_for(candidate, target)
+
+    def _passes_a_limit(self, food: Food, grams: float) -> bool:
+        for key, limit in self.options.upper_limits.items():
+            value = food.value(key)
+            if value is not None and value * grams / 100.0 > limit:
+                return True
+        return False
 
     def _energy_within(self, energy_change: float | None) -> bool:
         if self.options.keep != "energy" or self.energy is None or self.energy <= 0:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import functools
 import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import MappingProxyType
 
 from planner import paths
 from planner.core.foods import Food, FoodRef
+from planner.core.nutrients import NUTRIENT_KEYS
 from planner.core.optimize import (
     EntryKey,
     OptimizeResult,
@@ -21,7 +23,7 @@ from planner.core.optimize import (
     Replacement,
     optimize_week,
 )
-from planner.core.plan import Plan
+from planner.core.plan import Plan, Profile
 from planner.core.swaps import Swap, SwapGroups, SwapIndex, SwapOptions, find_swaps
 from planner.core.units import grams_for
 from planner.db.foods import FoodRepository
@@ -31,6 +33,32 @@ from planner.services.plans import dri_tables
 
 #: How many replacements per entry the optimizer may choose from.
 OPTIMIZER_CANDIDATES = 10
+#: Whose upper limits a swap asked for without a plan respects: an adult's.
+ADULT = Profile("adult", "female", 30)
+
+
+def upper_limits(profile: Profile) -> Mapping[str, float]:
+    """The profile's ULs that food counts toward, by the nutrient (or part) they limit: a
+    UL on supplements only (magnesium) is left out."""
+    return _upper_limits(profile.sex, profile.age, profile.life_stage,
+                         tuple(sorted(profile.target_overrides.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _upper_limits(sex: str, age: int, life_stage: str,
+                  overrides: tuple[tuple[str, float], ...]) -> Mapping[str, float]:
+    profile = Profile("limits", sex, age, life_stage, dict(overrides))  # type: ignore[arg-type]
+    limits: dict[str, float] = {}
+    targets = profile.targets(dri_tables())
+    for key in NUTRIENT_KEYS:
+        target = targets.get(key)
+        if target is None or target.ul is None:
+            continue
+        if target.ul_applies_to == "total":
+            limits[key] = target.ul
+        elif target.ul_applies_to in NUTRIENT_KEYS:
+            limits[target.ul_applies_to] = target.ul
+    return MappingProxyType(limits)
 
 
 @functools.cache
@@ -74,8 +102,10 @@ class SwapService:
         amount: float,
         unit: str,
         options: SwapOptions | None = None,
+        profile: Profile | None = None,
     ) -> SwapSuggestions:
-        """Swaps that raise magnesium for ``amount`` ``unit`` of ``food``, best first."""
+        """Swaps that raise magnesium for ``amount`` ``unit`` of ``food``, best first,
+        within ``profile``'s upper limits (an adult's when none is given)."""
         if not isinstance(food, Food):
             food = FoodService(self.db).get(food)
         grams = grams_for(food, amount, unit)
@@ -83,8 +113,10 @@ class SwapService:
         # The entry's own group is looked up with exclusions off, as find_swaps does: a
         # fast-food entry still belongs to its kind (only suggestions are filtered).
         group = groups.group_of(food.name, food.group_code, include_excluded=True)
-        swaps = find_swaps(food, grams, self.index(), groups, options or SwapOptions(),
-                           measure=(amount, unit))
+        options = options or SwapOptions()
+        if not options.upper_limits:
+            options = replace(options, upper_limits=upper_limits(profile or ADULT))
+        swaps = find_swaps(food, grams, self.index(), groups, options, measure=(amount, unit))
         return SwapSuggestions(
             food, amount, unit, grams, group.label if group else None, tuple(swaps)
         )
@@ -106,7 +138,8 @@ class SwapService:
     def replacements(
         self, plan: Plan, foods: Mapping[FoodRef, Food]
     ) -> dict[EntryKey, Sequence[Replacement]]:
-        options = SwapOptions(limit=OPTIMIZER_CANDIDATES)
+        options = SwapOptions(limit=OPTIMIZER_CANDIDATES,
+                              upper_limits=upper_limits(plan.profile))
         index = self.index()
         groups = swap_groups()
         found: dict[EntryKey, Sequence[Replacement]] = {}

@@ -544,3 +544,30 @@ def test_a_bad_file_is_refused_with_a_clear_message(text: str, message: str) -> 
         SwapGroups.from_json(text)
     assert message in str(error.value)
     assert isinstance(error.value, ValueError)
+
+
+def test_a_serving_past_a_daily_upper_limit_is_never_offered(
+    foods: Mapping[str, Food], groups: SwapGroups, index: SwapIndex
+) -> None:
+    chips = foods["19411"]
+    brazil = "12078"  # Nuts, brazilnuts, dried, unblanched: 1917 µg selenium per 100 g
+    assert foods[brazil].value("selenium_ug") == 1917
+    unlimited = _ndbs(find_swaps(chips, 30, index, groups))
+    assert brazil in unlimited  # 1 oz: +88 mg magnesium...
+    # ... and 543 µg selenium, above the adult UL of 400 µg.
+    limited = SwapOptions(upper_limits={"selenium_ug": 400})
+    swaps = find_swaps(chips, 30, index, groups, limited)
+    assert brazil not in _ndbs(swaps) and swaps
+    assert all((s.food.value("selenium_ug") or 0) * s.grams / 100 <= 400 for s in swaps)
+
+
+def test_the_service_uses_the_profiles_upper_limits() -> None:
+    from planner.core.plan import Profile
+    from planner.services.swaps import upper_limits
+
+    adult = upper_limits(Profile("Ana", "female", 45))
+    assert adult["selenium_ug"] == 400 and adult["zinc_mg"] == 40
+    assert "magnesium_mg" not in adult  # its UL counts supplements only
+    assert adult["retinol_ug"] == 3000  # vitamin A's UL is on preformed vitamin A
+    child = upper_limits(Profile("Tom", "male", 5))
+    assert child["selenium_ug"] == 150

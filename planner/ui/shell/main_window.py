@@ -667,8 +667,9 @@ class MainWindow(QMainWindow):
         if food is None:
             return
         self._show_message(f"Looking for magnesium swaps for {food.name}…")
+        profile = self.document.plan.profile
         self.tasks.start(
-            lambda: self.swaps.suggest(food, entry.amount, entry.unit),
+            lambda: self.swaps.suggest(food, entry.amount, entry.unit, profile=profile),
             lambda found: self._offer_swaps(when, meal, index, found),
             self._task_failed,
         )
@@ -678,8 +679,9 @@ class MainWindow(QMainWindow):
         a few milliseconds)."""
         from planner.core.swaps import SwapOptions
 
+        profile = self.document.plan.profile if self.document is not None else None
         return lambda all_foods: self.swaps.suggest(
-            food, amount, unit, SwapOptions(include_excluded=all_foods)).swaps
+            food, amount, unit, SwapOptions(include_excluded=all_foods), profile).swaps
 
     def _offer_swaps(self, when: dt.date, meal: int, index: int, found: Any) -> None:
         from planner.ui.plan.swaps_dialog import SwapsDialog
