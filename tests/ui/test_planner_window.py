@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from windows import launch, launched
 
+from planner.core.units import grams_for
 from planner.core.weeks import week_start
 from planner.ui.shell.launcher import Launcher
 from planner.ui.shell.main_window import MainWindow
@@ -204,6 +205,15 @@ def test_dropping_a_food_on_a_meal_adds_it_there(qtbot: QtBot, window: MainWindo
     dinner_entries = window.document.day(window.day_view.when).meals[2].entries
     assert len(dinner_entries) == count + 1
     assert (dinner_entries[-1].food.source_id, dinner_entries[-1].unit) == ("11457", "cup")
+    # A dragged banana arrives as one medium banana (118 g), not SR28's first measure,
+    # "1 cup, mashed" (225 g).
+    data = QMimeData()
+    data.setData(FOOD_MIME, b"usda:09040")
+    assert model.dropMimeData(data, Qt.DropAction.CopyAction, -1, -1, dinner)
+    banana = window.document.day(window.day_view.when).meals[2].entries[-1]
+    assert banana.food.source_id == "09040" and banana.amount == 1
+    assert banana.unit.startswith("medium")
+    assert grams_for(window.foods.get("usda:09040"), banana.amount, banana.unit) == 118
 
 
 def test_charts_tab_is_built_when_shown_and_follows_edits(qtbot: QtBot, window: MainWindow) -> None:
