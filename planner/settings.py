@@ -43,6 +43,12 @@ class Settings:
     units: str = "metric"
     #: Cook for this many people: the shopping list's default household factor.
     household_factor: float = 1.0
+    #: The people eating the plan, each with a portion factor (a child 0.6): when given,
+    #: their sum is the shopping list's household factor.
+    people: tuple[tuple[str, float], ...] = ()
+    #: Pantry staples on the shopping list: ``check`` (their own section), ``omit`` or
+    #: ``list`` (with the rest).
+    pantry: str = "check"
     #: Aisles in walking order; empty means the shipped order.
     aisle_order: tuple[str, ...] = ()
     #: Rule thresholds (see :class:`planner.core.rules.RuleSettings`).
@@ -55,6 +61,13 @@ class Settings:
     highlighted_nutrients: tuple[str, ...] = ()
     #: Messages about what was ignored when the file was read (not stored).
     problems: tuple[str, ...] = field(default=(), compare=False)
+
+    def shopping_factor(self) -> float:
+        """The shopping list's default household factor: the people's portions added up
+        (1.0 + 1.0 + 0.6 = 2.6), or ``household_factor`` when no people are set."""
+        if self.people:
+            return round(min(HOUSEHOLD_FACTOR.maximum, sum(p for _n, p in self.people)), 6)
+        return self.household_factor
 
     def rule_settings(self) -> RuleSettings:
         return RuleSettings(
@@ -82,6 +95,26 @@ def _units(value: Any) -> str:
     if value not in ("metric", "us"):
         raise ValueError("'metric' or 'us'")
     return str(value)
+
+
+def _pantry(value: Any) -> str:
+    if value not in ("check", "omit", "list"):
+        raise ValueError("'check', 'omit' or 'list'")
+    return str(value)
+
+
+def _people(value: Any) -> tuple[tuple[str, float], ...]:
+    """``[["Ana", 1.0], ["Tom", 0.6]]``: names and portion factors (above 0, at most 3)."""
+    if not isinstance(value, list) or len(value) > 50:
+        raise ValueError("a list of [name, portion] pairs")
+    people = []
+    for person in value:
+        if (not isinstance(person, list) or len(person) != 2 or not isinstance(person[0], str)
+                or not person[0].strip() or isinstance(person[1], bool)
+                or not isinstance(person[1], int | float) or not 0 < person[1] <= 3):
+            raise ValueError("a list of [name, portion] pairs, portions above 0 and at most 3")
+        people.append((" ".join(person[0].split()), float(person[1])))
+    return tuple(people)
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -122,6 +155,8 @@ def _nutrients(value: Any) -> tuple[str, ...]:
 _CHECKS: Final[dict[str, Callable[[Any], Any]]] = {
     "units": _units,
     "household_factor": _within(HOUSEHOLD_FACTOR),
+    "people": _people,
+    "pantry": _pantry,
     "aisle_order": _words,
     "vitd_high_share_of_rda": _within(VITD_HIGH_SHARE_OF_RDA),
     "mg_low_share_of_ear": _within(MG_LOW_SHARE_OF_EAR),
@@ -260,7 +295,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     data: dict[str, Any] = {"format": FORMAT}
     for key, value in asdict(settings).items():
         if key != "problems":
-            data[key] = list(value) if isinstance(value, tuple) else value
+            data[key] = ([list(v) if isinstance(v, tuple) else v for v in value]
+                         if isinstance(value, tuple) else value)
     partial = path.with_name(path.name + ".partial")
     partial.write_text(json.dumps(data, indent=2, allow_nan=False) + "\n", encoding="utf-8")
     os.replace(partial, path)

@@ -12,6 +12,8 @@ import csv
 import io
 import json
 import os
+import random
+import re
 import shutil
 import subprocess
 import sys
@@ -78,11 +80,15 @@ def test_json_lists_the_items(rice_week: Path) -> None:
     assert data["format"] == "planner.shopping/1"
     assert (data["start"], data["end"], data["factor"], data["units"]) == (
         "2026-11-23", "2026-11-29", 1.0, "metric")
+    # Cooked rice is bought dry (its water-free mass: 31.56 % cooked, 88.38 % dry).
     assert data["items"] == [{
         "food": "usda:20045",
-        "name": "Rice, white, long-grain, regular, enriched, cooked",
-        "grams": 1400.0,
-        "display": "1.4 kg cooked white rice",
+        "name": "Rice, white, long-grain, regular, raw, enriched",
+        "grams": round(1400 * 31.56 / 88.38, 4),
+        "display": "500 g white rice, dry (for 1.4 kg cooked)",
+        "buy": "500 g white rice, dry (for 1.4 kg cooked)",
+        "buy_food": "usda:20044",
+        "from": [{"food": "usda:20045", "grams": 1400.0}],
         "aisle": "grains and pasta",
         "checked": False,
         "note": "",
@@ -96,10 +102,10 @@ def test_json_lists_the_items(rice_week: Path) -> None:
 def test_factor_and_us_units(rice_week: Path) -> None:
     data = run_json("shopping-list", rice_week, "--factor", "2.5", "--units", "us")
     (rice,) = data["items"]
-    assert rice["grams"] == 3500.0
-    # 3500 g = 7.716 lb, rounded up to a tenth.
+    assert rice["from"] == [{"food": "usda:20045", "grams": 3500.0}]
+    # 3500 g cooked = 7.716 lb; 1,250 g dry = 2.76 lb, each rounded up to a tenth.
     assert pytest.approx(7.716, abs=1e-3) == 3500 / POUND_G
-    assert rice["display"] == "7.8 lb cooked white rice"
+    assert rice["display"] == "2.8 lb white rice, dry (for 7.8 lb cooked)"
 
 
 def test_the_demo_week_in_every_text_format(tmp_path: Path) -> None:
@@ -178,6 +184,43 @@ def test_the_pdf_lists_every_item(qapp, tmp_path: Path) -> None:
     for item in data["items"]:
         assert item["display"] in text, item["display"]
     assert "Shopping list \u2014 Demo week" in text
+
+
+def test_no_aisle_heading_stays_alone_at_the_bottom_of_a_page(qapp, tmp_path: Path) -> None:
+    """A list of 140 foods over five pages: every page ends with an item, never with the
+    heading of an aisle whose items start on the next page (A4 and Letter alike)."""
+    with (ROOT / "data" / "foods" / "foods.csv").open(encoding="utf-8") as foods:
+        survey = [row["ndb"] for row in csv.DictReader(foods) if row["survey"]]
+    # 140 everyday foods drawn once: with headings printed apart from their tables, page 4
+    # of this list ended with "Other" alone.
+    names = random.Random(3).sample(survey, 140)
+    days = [{"date": f"2026-11-{23 + n}", "meals": [{"name": "Lunch", "entries": [
+        {"food": f"usda:{ndb}", "amount": 50, "unit": "g"}
+        for ndb in names[n * 20:(n + 1) * 20]]}]} for n in range(7)]
+    plan = tmp_path / "long.json"
+    plan.write_text(json.dumps({
+        "format": "planner.plan/1", "name": "Long",
+        "profile": {"name": "Ana", "sex": "female", "age": 45, "life_stage": "none"},
+        "supplements": [], "days": days}), encoding="utf-8")
+    headings = {aisle[:1].upper() + aisle[1:] for aisle in
+                (*json.loads((ROOT / "data" / "aisles.json").read_text())["order"],
+                 "check the pantry")}
+    target = tmp_path / "long.pdf"
+    code, _out, err = run("shopping-list", plan, "-o", target)
+    assert code == 0, err
+    pages = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True,
+                           check=True).stdout
+    count = int(next(line.split()[-1] for line in pages.splitlines()
+                     if line.startswith("Pages:")))
+    assert count >= 3
+    for page in range(1, count + 1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout",
+                               str(target), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith("Shopping list \u2014")]
+        assert body[-1] not in headings, f"page {page} ends with the heading {body[-1]!r}"
+    assert pdf_text(target).count("not medical advice") == 1
 
 
 def test_a_stored_plan_with_its_ticks_and_items(db: Database) -> None:
@@ -259,3 +302,59 @@ def test_the_console_script_makes_a_pdf_headless(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("planner: ") and result.stderr.count("\n") == 1
     assert "does not exist" in result.stderr
+
+
+def test_the_demo_weeks_list_buys_what_is_in_the_shop() -> None:
+    """The acceptance of the shopping issue: what a shopper takes to the shop."""
+    data = run_json("shopping-list", DEMO_WEEK)
+    by_food = {source["food"]: item for item in data["items"] for source in item["from"]}
+    buy = {food: item["buy"] for food, item in by_food.items()}
+    assert buy["usda:20045"].startswith("283 g white rice, dry (for 790 g cooked)")
+    assert buy["usda:20121"] == "235 g pasta, dry (for 558 g cooked)"
+    assert buy["usda:23576"].endswith("beef, raw (for 220 g cooked)")
+    assert by_food["usda:05064"]["buy_food"] == "usda:05062"  # the raw breast
+    assert "raw (for 400 g cooked)" in buy["usda:05064"]
+    assert buy["usda:14180"] == "69 g ground coffee (for 1.2 l brewed)"
+    assert by_food["usda:14180"]["aisle"] == "drinks"
+    assert buy["usda:01123"] == "4 large eggs (200 g)"
+    assert buy["usda:01079"].startswith("0.8 l ")  # milk by the litre
+    assert buy["usda:09003"] == "4 medium apples (728 g)"
+    assert buy["usda:11408"].startswith("1 package frozen french fries")
+    assert buy["usda:19120"].startswith("12 miniature bars milk chocolate")
+    # Every food of the plan is covered, each item by what it is.
+    assert len(by_food) == 24
+    for item in data["items"]:
+        assert not re.search(r"\bcooked\b", item["buy"].split(" (for ")[0]), item["buy"]
+    us = run_json("shopping-list", DEMO_WEEK, "--units", "us")
+    us_buy = {source["food"]: item["buy"] for item in us["items"] for source in item["from"]}
+    assert us_buy["usda:01079"].startswith("0.9 qt ")
+    assert us_buy["usda:20045"] == "10 oz white rice, dry (for 1.8 lb cooked)"
+
+
+def test_people_and_the_pantry_on_the_command_line(rice_week: Path) -> None:
+    two_and_a_child = run_json("shopping-list", rice_week, "--people", "1,1,0.6")
+    assert two_and_a_child["factor"] == pytest.approx(2.6)
+    (rice,) = two_and_a_child["items"]
+    assert rice["from"] == [{"food": "usda:20045", "grams": pytest.approx(1400 * 2.6)}]
+    code, _out, err = run("shopping-list", rice_week, "--people", "1", "--factor", "2")
+    assert code == 1 and "give --factor or --people, not both" in err
+    code, _out, _err = run("shopping-list", rice_week, "--people", "1,x")
+    assert code == 2
+    # Rice is no staple: every pantry choice lists it.
+    for mode in ("check", "omit", "list"):
+        data = run_json("shopping-list", rice_week, "--pantry", mode)
+        assert [item["food"] for item in data["items"]] == ["usda:20045"]
+
+
+def test_us_units_print_on_letter_and_metric_on_a4(qapp, tmp_path: Path) -> None:
+    sizes = {}
+    for units in ("metric", "us"):
+        target = tmp_path / f"{units}.pdf"
+        code, _out, err = run("shopping-list", DEMO_WEEK, "--units", units, "-o", target)
+        assert code == 0, err
+        info = subprocess.run(["pdfinfo", str(target)], capture_output=True, text=True,
+                              check=True).stdout
+        sizes[units] = next(line for line in info.splitlines() if line.startswith("Page size"))
+    assert "(A4)" in sizes["metric"] and "(letter)" in sizes["us"]
+    target = tmp_path / "asked.pdf"
+    assert run("shopping-list", DEMO_WEEK, "--units", "us", "--paper", "a4", "-o", target)[0] == 0

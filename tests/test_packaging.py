@@ -40,6 +40,7 @@ def test_wheel_holds_the_data(installed: Path) -> None:
     for name in (
         "data/foods/foods.csv", "data/foods/portions.csv", "data/dri_all.csv",
         "data/swap_groups.json", "data/aisles.json", "data/demo_week.json",
+        "data/purchase.json", "data/pantry.json",
         "resources/planner.svg", "resources/planner.desktop",
         "db/migrations/env.py", "db/migrations/versions/2026_11_21_0001_food_tables.py",
     ):

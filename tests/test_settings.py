@@ -87,3 +87,22 @@ def test_highlighted_nutrients_keep_the_known_keys(isolated_paths: Path) -> None
     assert load_settings().problems == (
         "settings.json: highlighted_nutrients must be a list of names; the default is used",
     )
+
+
+def test_people_and_the_pantry_round_trip_and_bad_values_are_refused(
+    isolated_paths: Path,
+) -> None:
+    settings = Settings(people=(("Ana", 1.0), ("Tom", 0.6)), pantry="omit")
+    save_settings(settings)
+    stored = json.loads(settings_path().read_text(encoding="utf-8"))
+    assert stored["people"] == [["Ana", 1.0], ["Tom", 0.6]] and stored["pantry"] == "omit"
+    loaded = load_settings()
+    assert (loaded.people, loaded.pantry) == (settings.people, "omit")
+    assert loaded.shopping_factor() == pytest.approx(1.6)
+    assert Settings(household_factor=2).shopping_factor() == 2  # no people: the factor
+    settings_path().write_text(json.dumps({
+        "people": [["Ana", 1.0], ["", 4]], "pantry": "sometimes"}), encoding="utf-8")
+    bad = load_settings()
+    assert (bad.people, bad.pantry) == ((), "check")
+    assert any("people must be" in p for p in bad.problems)
+    assert any("pantry must be 'check', 'omit' or 'list'" in p for p in bad.problems)

@@ -78,11 +78,14 @@ def plan_and_foods(
     return loaded.plan, dict(loaded.foods), None, loaded.recipe_map
 
 
-def write_pdf(ctx: Context, html: str, images: Mapping[str, bytes] | None = None) -> None:
-    """Lay the page out with Qt (headless) and write it as the PDF file of ``-o``."""
+def write_pdf(ctx: Context, html: str, images: Mapping[str, bytes] | None = None,
+              *, paper: str = "a4") -> None:
+    """Lay the page out with Qt (headless) and write it as the PDF file of ``-o``, on A4
+    or US Letter paper."""
     try:
-        from planner.ui.common.printing import ensure_gui_app, html_to_pdf
+        from planner.ui.common.printing import ensure_gui_app, html_to_pdf, paper_size
     except ImportError as exc:
         raise CliError(f"PDF output needs Qt (PySide6), which could not be loaded: {exc}") from None
     ensure_gui_app()
-    html_to_pdf(html, ctx.args.output, images=images, force=ctx.args.force)
+    html_to_pdf(html, ctx.args.output, images=images, force=ctx.args.force,
+                page_size=paper_size(paper))

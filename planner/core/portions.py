@@ -15,7 +15,7 @@ from typing import Final
 from planner.core.foods import Food, Portion
 from planner.core.units import grams_for, portion_unit_name
 
-__all__ = ["default_amount", "natural_portion", "serving_grams"]
+__all__ = ["default_amount", "is_liquid", "natural_portion", "serving_grams"]
 
 #: A drink without household measures is served by the cup (8 fl oz, about 240 g).
 DRINK_SERVING_GRAMS: Final = 240.0
@@ -44,6 +44,11 @@ _MEAT_AND_FISH: Final = frozenset({"0500", "0700", "1000", "1300", "1500", "1700
 _BEVERAGES: Final = frozenset({"1400"})
 #: Snacks are served by the ounce (a cup of popcorn is 8 g, no serving).
 _SNACKS: Final = frozenset({"2500"})
+
+
+def is_liquid(food: Food) -> bool:
+    """Whether ``food`` is drunk: a beverage, or a milk, juice, coffee, tea... by name."""
+    return _is_liquid(food)
 
 
 def _is_liquid(food: Food) -> bool:

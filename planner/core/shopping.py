@@ -51,9 +51,12 @@ from types import MappingProxyType
 from typing import Any, Final, Literal
 
 from planner.core.bounds import HOUSEHOLD_FACTOR, quote
+from planner.core.data_files import json_object
 from planner.core.foods import Food, FoodRef, Portion
 from planner.core.nutrients import scaled
 from planner.core.plan import Day, Entry, Plan
+from planner.core.portions import is_liquid
+from planner.core.purchase import Purchase
 from planner.core.recipes import Recipe, RecipeBook, RecipeError, RecipeNutrients
 from planner.core.targets import Targets
 from planner.core.units import (
@@ -255,6 +258,52 @@ def _rule(raw: object, number: int) -> AisleRule:
     return AisleRule(compiled, aisle, frozenset(groups))
 
 
+# --- The pantry ---------------------------------------------------------------------------
+
+PANTRY_FORMAT: Final = "planner.pantry/1"
+#: Where pantry staples go with ``pantry="check"``: after every aisle of the walk.
+PANTRY_AISLE: Final = "check the pantry"
+PantryMode = Literal["check", "omit", "list"]
+PANTRY_MODES: Final[tuple[PantryMode, ...]] = ("check", "omit", "list")
+
+
+@dataclass(frozen=True, slots=True)
+class Pantry:
+    """Staples most kitchens have (salt, oil, spices, flour): name patterns."""
+
+    staples: tuple[re.Pattern[str], ...] = ()
+
+    @classmethod
+    def from_json(cls, text: str) -> Pantry:
+        data = json_object(text, PANTRY_FORMAT, "the pantry file", AislesError)
+        staples = data.get("staples", [])
+        if not isinstance(staples, list) or not all(isinstance(p, str) for p in staples):
+            raise AislesError("pantry: 'staples' must be a list of patterns")
+        try:
+            return cls(tuple(re.compile(p, re.IGNORECASE) for p in staples))
+        except re.error as error:
+            raise AislesError(f"pantry: a staple pattern is not valid: {error}") from None
+
+    def is_staple(self, name: str) -> bool:
+        return any(pattern.search(name) for pattern in self.staples)
+
+
+def _pantry(items: list[ShoppingItem], pantry: Pantry | None, mode: PantryMode
+            ) -> tuple[list[ShoppingItem], list[str]]:
+    """The items with the staples moved to :data:`PANTRY_AISLE` or left out, and a note."""
+    if pantry is None or mode == "list":
+        return items, []
+    staples = [item for item in items if item.food is not None and pantry.is_staple(item.name)]
+    if not staples:
+        return items, []
+    if mode == "omit":
+        names = ", ".join(sorted({item.display.split(" (for ")[0] for item in staples}))
+        kept = [item for item in items if item not in staples]
+        return kept, [f"Left out as pantry staples you have: {names}."]
+    return [replace(item, aisle=PANTRY_AISLE) if item in staples else item
+            for item in items], []
+
+
 # --- Items and lists ----------------------------------------------------------------------
 
 
@@ -273,10 +322,21 @@ class ShoppingItem:
     aisle: str
     checked: bool = False
     note: str = ""
+    #: The food bought when it is not the food eaten (dry rice for cooked rice); ``None``
+    #: when they are the same, or when what is bought is not in the data (ground coffee).
+    buy_food: FoodRef | None = None
+    #: The foods of the plan this item covers and the grams of each eaten (after the
+    #: household factor): ``((usda:20045, 790.0),)`` for dry rice.
+    sources: tuple[tuple[FoodRef, float], ...] = ()
+    #: The tick's identity when the item is bought as something else (``usda:20044``,
+    #: ``buy:ground coffee``).
+    buy_key: str | None = None
 
     @property
     def key(self) -> str:
         """Stable identity for remembering the tick: ``usda:01123`` or ``extra:dish soap``."""
+        if self.buy_key is not None:
+            return self.buy_key
         if self.food is not None:
             return str(self.food)
         return "extra:" + " ".join(self.name.split()).casefold()
@@ -373,6 +433,7 @@ _CATEGORY_HEADS: Final = frozenset({
     "alcoholic beverage", "babyfood", "beverages", "candies", "cereals",
     "cereals ready-to-eat", "crustaceans", "fast food", "fast foods", "fish",
     "frozen novelties", "game meat", "mollusks", "nuts", "seeds", "snacks", "spices",
+    "restaurant", "school lunch", "usda commodity", "infant formula",
 })
 # Heads whose next segment is the kind: "Rice, white" -> "white rice".
 _QUALIFIED_HEADS: Final = frozenset({
@@ -412,6 +473,8 @@ def short_food_name(food: Food) -> str:
     head = segments[0]
     if len(segments) == 1:
         short = head
+    elif head.lower() == "babyfood":
+        short = f"baby food, {_first_kind(segments[1:])}"
     elif head.lower() in _CATEGORY_HEADS:
         short = _first_kind(segments[1:])
     elif head.lower() in _QUALIFIED_HEADS and _is_kind(segments[1]):
@@ -421,22 +484,38 @@ def short_food_name(food: Food) -> str:
         short = f"{head} {segments[1]}"
     else:
         short = head
+    if _FRIES_RE.search(food.name):
+        return "frozen french fries" if "frozen" in food.name.lower() else "french fries"
     if (food.group_code not in _BOUGHT_READY_GROUPS and _COOKED_RE.search(food.name)
-            and not _COOKED_RE.search(short)):
+            and not _COOKED_RE.search(short) and not _AS_SOLD_RE.search(food.name)):
         short = f"cooked {short}"
     return short
 
 
+_FRIES_RE: Final = re.compile(r"\bfrench fr(?:ied|ies)\b", re.IGNORECASE)
+#: Words that say a food is as sold, however it was made ("par fried, ..., unprepared").
+_AS_SOLD_RE: Final = re.compile(r"\b(?:unprepared|unheated|uncooked)\b", re.IGNORECASE)
+
+
 # Words that describe rather than name ("Beverages, carbonated, cola", "Fast Food, Pizza
 # Chain, 14" pizza"): the shopper buys the cola or the pizza.
-_DESCRIPTORS: Final = frozenset({"carbonated", "pizza chain", "ready-to-eat", "prepared"})
+_DESCRIPTORS: Final = frozenset({
+    "carbonated", "pizza chain", "ready-to-eat", "prepared",
+    # Cuisines and baby-food courses say what kind of dish, not which.
+    "chinese", "italian", "mexican", "latino", "family style", "japanese", "thai",
+    "dinner", "vegetables", "fruit", "juice",
+})
 _LEADING_SIZE_RE: Final = re.compile(r'^(?:\S*\d\S*\s+)+')
 
 
 def _first_kind(segments: list[str]) -> str:
     """The first segment that names a food, its leading sizes ('14" pizza') dropped."""
-    for segment in segments:
+    for index, segment in enumerate(segments):
         name = _LEADING_SIZE_RE.sub("", segment).strip()
+        if index < len(segments) - 1 and name.isupper():
+            # A maker alone ("SUN COUNTRY") never stands for the item: the next part says
+            # what it is ("KRETSCHMER Toasted Wheat Bran").
+            continue
         if name and name.lower() not in _DESCRIPTORS and name.lower() not in _STATE_WORDS:
             return name
     return segments[0]
@@ -453,6 +532,7 @@ _SIZES: Final = ("medium", "large", "small", "extra large", "extra small", "jumb
 # ...but large is the egg of recipes and of SR's first egg portion.
 _EGG_SIZES: Final = ("large", "medium", "small", "extra large", "extra small", "jumbo")
 _DAIRY_AND_EGGS: Final = "0100"
+_PRODUCE: Final = frozenset({"0900", "1100"})
 _PACKS: Final = frozenset({
     "bag", "bar", "bottle", "box", "bunch", "can", "carton", "container", "head", "jar",
     "loaf", "package", "packet", "stick",
@@ -489,10 +569,17 @@ def _portion_kind(portion: Portion) -> tuple[_PortionKind, str] | None:
         label = label[: -len(" whole")]
     if label in _SIZES:
         return "size", label
+    # "bar, miniature" is a miniature bar, "head, large" a large head: not just a bar.
+    size = _PACK_SIZE_RE.search(portion.description)
+    prefix = f"{size.group(1).lower()} " if size else ""
     for kind, words in _KINDS:
         if label in words:
-            return kind, label
+            return kind, prefix + label
     return None
+
+
+_PACK_SIZE_RE: Final = re.compile(r",\s*(miniature|extra large|large|medium|small)\b", re.I)
+_PACK_SIZES: Final = ("miniature ", "extra large ", "large ", "medium ", "small ")
 
 
 def _ceil_to(value: float, decimals: int) -> float:
@@ -519,7 +606,39 @@ def weight_text(grams: float, units: Units) -> str:
     return f"{_number_text(_ceil_to(grams / MASS_UNITS['lb'], 1), 1)} lb"
 
 
+_CUP_ML: Final = 236.5882365
+_QUART_ML: Final = 946.352946
+_GALLON_ML: Final = 3785.411784
+
+
+def volume_text(millilitres: float, units: Units) -> str:
+    """A volume rounded up for shopping: ``0.8 l``, ``12 l``; ``0.9 qt``, ``1.2 gal``."""
+    if units == "metric":
+        litres = millilitres / 1000.0
+        if litres >= 10:
+            return f"{_number_text(_ceil_to(litres, 0), 0)} l"
+        return f"{_number_text(max(0.1, _ceil_to(litres, 1)), 1)} l"
+    quarts = millilitres / _QUART_ML
+    if quarts >= 4:
+        return f"{_number_text(_ceil_to(millilitres / _GALLON_ML, 1), 1)} gal"
+    return f"{_number_text(max(0.1, _ceil_to(quarts, 1)), 1)} qt"
+
+
+def _density(food: Food) -> float:
+    """Grams per millilitre, from the food's cup or fluid ounce; water's when it has none."""
+    for portion in food.portions:
+        label = normalize_unit(portion_unit_name(portion))
+        if label == "cup":
+            return portion.grams_per_unit / _CUP_ML
+        if label == "fl oz":
+            return portion.grams_per_unit / (_CUP_ML / 8)
+    return 1.0
+
+
 def _plural_unit(label: str, amount: float) -> str:
+    for size in _PACK_SIZES:
+        if label.startswith(size):
+            return size + _plural_unit(label[len(size):], amount)
     if amount <= 1:
         return label
     return _PLURALS.get(label, label + "s")
@@ -549,7 +668,11 @@ def _noun_form(name: str, count: int) -> str:
 
 def _count_text(kind: _PortionKind, label: str, count: int, short: str) -> str:
     if kind == "size":
-        return f"{count} {label} {_noun_form(short, count)}"
+        text = f"{count} {label} {_noun_form(short, count)}"
+        if count >= 12 and short.lower().startswith("egg"):
+            dozens, rest = divmod(count, 12)
+            text += f", {dozens} dozen" + (f" + {rest}" if rest else "")
+        return text
     singular = _noun_form(short, 1)
     if singular == label or singular.endswith(" " + label):
         # The measure is the food itself: "9 rolls", "10 fruit and juice bars".
@@ -588,13 +711,20 @@ def _pick_measure(food: Food, grams: float, used: Sequence[Portion]) -> _Measure
     if packs:
         # Least bought wins; among equals the earlier SR portion (the commoner one).
         return min(packs, key=lambda m: _count_of(m, grams) * m.grams_per_unit)
-    own = {kind: portion for portion in used if (kind := _portion_kind(portion)) is not None}
-    if len(own) == 1:
-        ((own_kind, own_label), portion), = own.items()
-        return _Measure(own_kind, own_label, portion.grams_per_unit)
     preference = _EGG_SIZES if food.group_code == _DAIRY_AND_EGGS else _SIZES
     sizes = sorted((m for m in measures if m.kind == "size"),
                    key=lambda m: preference.index(m.label))
+    if food.group_code in _PRODUCE:
+        # Fruit and vegetables are bought by the piece where SR28 weighs one: 5 medium
+        # apples, not 5 cups of them.
+        fitting = [m for m in sizes if _fits(m, grams)]
+        if fitting:
+            return fitting[0]
+    own = {kind: portion for portion in used if (kind := _portion_kind(portion)) is not None}
+    if len(own) == 1:
+        ((own_kind, own_label), portion), = own.items()
+        if not (own_kind == "volume" and is_liquid(food)):
+            return _Measure(own_kind, own_label, portion.grams_per_unit)
     items = [m for m in measures if m.kind == "item"]
     parts = ([m for m in measures if m.kind == "part" and m.label in _AUTO_PARTS]
              if food.group_code == _BAKED_PRODUCTS else [])
@@ -607,7 +737,10 @@ def _pick_measure(food: Food, grams: float, used: Sequence[Portion]) -> _Measure
 def _quantity_text(food: Food, short: str, grams: float, used: Sequence[Portion],
                    units: Units) -> str:
     measure = _pick_measure(food, grams, used)
-    if measure is None:
+    if measure is None or (measure.kind == "volume" and is_liquid(food)):
+        if is_liquid(food):
+            # Milk, juice and drinks by the litre (quarts or gallons in US units).
+            return f"{volume_text(grams / _density(food), units)} {short}"
         return f"{weight_text(grams, units)} {short}"
     if measure.kind == "volume":
         amount = max(0.1, _ceil_to(grams / measure.grams_per_unit, 1))
@@ -684,8 +817,15 @@ def build_shopping_list(
     extra_items: Sequence[ShoppingItem] = (),
     checked: Collection[str] = (),
     recipes: Mapping[FoodRef, Recipe] | None = None,
+    purchases: Mapping[FoodRef, Purchase] | None = None,
+    pantry: Pantry | None = None,
+    pantry_mode: PantryMode = "check",
 ) -> ShoppingList:
     """The shopping list of ``plan`` from ``start`` to ``end`` (inclusive; ``None``: open).
+
+    ``purchases`` (:func:`planner.core.purchase.purchase_index`) says what is bought for a
+    food eaten cooked, brewed or made up: its item buys that, by weight, says what it is
+    for ("283 g white rice, dry (for 790 g cooked)") and lists the foods it covers.
 
     ``factor`` multiplies every amount (cook for 2: ``2``). ``extra_items`` are added as
     given; an item is ticked when it is ticked already or its key is in ``checked``.
@@ -710,13 +850,16 @@ def build_shopping_list(
     builder.expand_recipes()
     planned = builder.planned
 
+    if pantry_mode not in PANTRY_MODES:
+        raise ValueError(f"pantry must be one of {', '.join(PANTRY_MODES)}, got {pantry_mode!r}")
     keys = frozenset(checked)
-    items = builder.items(aisles, units, keys)
+    items, pantry_notes = _pantry(builder.items(aisles, units, keys, purchases or {}), pantry,
+                                  pantry_mode)
     for extra in extra_items:
         items.append(replace(extra, checked=True) if extra.key in keys else extra)
     items.sort(key=lambda item: (aisles.rank(item.aisle), item.name.casefold(), item.display))
 
-    notes = ([] if planned else [_empty_note(start, end)]) + builder.notes()
+    notes = ([] if planned else [_empty_note(start, end)]) + builder.notes() + pantry_notes
     nutrition = None
     if planned:
         nutrition = _nutrition(builder.tallies.values(), len(planned), factor, targets,
@@ -811,12 +954,26 @@ class _ListBuilder:
             used = None if mass_unit(ingredient.unit) else find_portion(food, ingredient.unit)
             _add(self.tally_of(ingredient.food), food, grams, used, count_unknown=False)
 
-    def items(self, aisles: Aisles, units: Units, keys: frozenset[str]) -> list[ShoppingItem]:
-        return [
-            _food_item(ref, tally, self.foods.get(ref) or self.book.food(ref), aisles, units,
-                       keys)
-            for ref, tally in self.tallies.items()
-        ]
+    def items(self, aisles: Aisles, units: Units, keys: frozenset[str],
+              purchases: Mapping[FoodRef, Purchase]) -> list[ShoppingItem]:
+        bought: dict[str, _Bought] = {}
+        for ref, tally in self.tallies.items():
+            purchase = purchases.get(ref)
+            if purchase is not None and tally.weighed and not tally.unweighed:
+                eaten = self.foods.get(ref)
+                bought.setdefault(purchase.key, _Bought(purchase, eaten)).add(ref, tally)
+        items = []
+        for ref, tally in self.tallies.items():
+            if ref in purchases and str(ref) not in bought and purchases[ref].key in bought:
+                continue
+            food = self.foods.get(ref) or self.book.food(ref)
+            merged = bought.get(str(ref))
+            if merged is not None and tally.weighed and not tally.unweighed:
+                merged.add_as_bought(ref, tally)  # the plan eats the bought form too
+                continue
+            items.append(_food_item(ref, tally, food, aisles, units, keys))
+        items.extend(b.item(aisles, units, keys) for b in bought.values())
+        return items
 
     def notes(self) -> list[str]:
         notes = []
@@ -882,8 +1039,58 @@ def _food_item(ref: FoodRef, tally: _Tally, food: Food | None, aisles: Aisles, u
     note = "some amounts could not be weighed" if tally.unweighed else ""
     return ShoppingItem(
         ref, name, tally.grams if tally.weighed else None, " + ".join(parts), aisle,
-        str(ref) in checked, note,
+        str(ref) in checked, note, sources=((ref, tally.grams),) if tally.weighed else (),
     )
+
+
+class _Bought:
+    """One thing bought for foods eaten in another form (dry rice for cooked rice)."""
+
+    def __init__(self, purchase: Purchase, eaten_food: Food | None = None) -> None:
+        self.purchase = purchase
+        self.eaten_food = eaten_food
+        self.grams = 0.0
+        self.eaten = 0.0
+        self.sources: list[tuple[FoodRef, float]] = []
+
+    def add(self, ref: FoodRef, tally: _Tally) -> None:
+        self.grams += tally.grams * self.purchase.factor
+        self.eaten += tally.grams
+        self.sources.append((ref, tally.grams))
+
+    def add_as_bought(self, ref: FoodRef, tally: _Tally) -> None:
+        self.grams += tally.grams
+        self.sources.append((ref, tally.grams))
+
+    def item(self, aisles: Aisles, units: Units, checked: frozenset[str]) -> ShoppingItem:
+        purchase = self.purchase
+        food = purchase.food
+        short = short_food_name(food) if food is not None else purchase.name
+        form = ("" if purchase.form == "as bought" or purchase.form in short.lower()
+                else f", {purchase.form}")
+        amount = (volume_text(self.eaten / _density(self.eaten_food), units)
+                  if self.eaten_food is not None and is_liquid(self.eaten_food)
+                  else weight_text(self.eaten, units))
+        eaten = f" (for {amount} {purchase.eaten_form})" if self.eaten else ""
+        display = f"{weight_text(self.grams, units)} {short}{form}{eaten}"
+        if food is not None:
+            name, aisle = food.name, aisles.aisle_of(food.name, food.group_code)
+        else:
+            # Not in the data (ground coffee): in the aisle of what it is for.
+            source = self.eaten_food
+            name = purchase.name
+            aisle = (aisles.aisle_of(source.name, source.group_code) if source is not None
+                     else aisles.default)
+        # Only a brew's basis is worth a shopper's reading ("55 g per litre"); a pair's
+        # method is in the JSON.
+        note = purchase.why if food is None else ""
+        key = purchase.key
+        first_eaten = self.sources[0][0]
+        return ShoppingItem(
+            first_eaten, name, self.grams, display, aisle, key in checked, note,
+            food.ref if food is not None and food.ref != first_eaten else None,
+            tuple(self.sources), key,
+        )
 
 
 def _nutrition(tallies: Iterable[_Tally], days: int, factor: float,

@@ -361,6 +361,27 @@ class FoodRepository:
             )
         return foods
 
+    def purchase_foods(self) -> list[Food]:
+        """Every food with what :func:`planner.core.purchase.purchase_index` reads: name,
+        group, water and protein (no portions, no other nutrients): one light query."""
+        group_names = self._group_names()
+        statement = select(
+            _food.c.id, _food.c.source, _food.c.source_id, _food.c.name, _food.c.group_code,
+            _food.c.water_g, _food.c.protein_g,
+        ).where(_food.c.group_code.is_not(None)).order_by(_food.c.id)
+        return [
+            Food(FoodRef(row.source, row.source_id), row.name, row.group_code,
+                 nutrient_map({"water_g": row.water_g, "protein_g": row.protein_g}),
+                 id=row.id, group_name=group_names.get(row.group_code))
+            for row in self.session.execute(statement)
+        ]
+
+    def version(self) -> tuple[int, int]:
+        """(foods, highest id): changes when foods are imported or deleted."""
+        count, highest = self.session.execute(
+            select(func.count(), func.max(_food.c.id)).select_from(_food)).one()
+        return int(count or 0), int(highest or 0)
+
     def count(self, source: str | None = None) -> int:
         statement = select(func.count()).select_from(FoodRecord)
         if source is not None:

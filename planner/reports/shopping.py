@@ -136,6 +136,9 @@ def _item_to_json(item: ShoppingItem) -> dict[str, Any]:
         "name": item.name,
         "grams": _rounded(item.grams),
         "display": item.display,
+        "buy": item.display,
+        "buy_food": None if item.buy_food is None else str(item.buy_food),
+        "from": [{"food": str(ref), "grams": _rounded(grams)} for ref, grams in item.sources],
         "aisle": item.aisle,
         "checked": item.checked,
         "note": item.note,
@@ -327,8 +330,11 @@ def list_body_html(sl: ShoppingList, *, aisle_heading: str = "<h2>{}</h2>") -> l
     if not groups:
         parts.append("<p>Nothing to buy.</p>")
     for aisle, items in groups:
-        parts.append(aisle_heading.format(_esc(_aisle_title(aisle))))
+        # The heading is the table's header row: a page break inside the aisle repeats it
+        # on the next page, and it never stays alone at the bottom of a page.
+        heading = aisle_heading.format(_esc(_aisle_title(aisle)))
         parts.append('<table class="aisle">')
+        parts.append(f'<thead><tr><td colspan="3">{heading}</td></tr></thead>')
         parts += [_html_row(item) for item in items]
         parts.append("</table>")
     sentence = nutrition_sentence(sl)

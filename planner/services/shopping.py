@@ -16,18 +16,24 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, Literal, get_args
 
 from planner import paths
 from planner.core.analysis import Analysis, analyze
 from planner.core.foods import Food, FoodRef
 from planner.core.plan import Day, Plan
+from planner.core.purchase import Purchase, PurchaseRules, purchase_index
 from planner.core.recipes import RECIPE_SOURCE, Recipe
 from planner.core.rules import RuleSettings
 from planner.core.shopping import (
+    PANTRY_MODES,
     Aisles,
+    Pantry,
+    PantryMode,
     ShoppingItem,
     ShoppingList,
     Units,
@@ -71,6 +77,38 @@ EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = get_args(ExportFormat)
 PLAN_FORMATS: Final[tuple[PlanFormat, ...]] = get_args(PlanFormat)
 _UNITS: Final[tuple[Units, ...]] = get_args(Units)
 DEFAULT_TITLE: Final = "Shopping list"
+
+
+@functools.cache
+def purchase_rules() -> PurchaseRules:
+    """What is bought for brewed drinks and the pairs SR28 names apart (``data/purchase.json``)."""
+    return PurchaseRules.from_json(paths.read_shipped_text("purchase.json"))
+
+
+#: The purchase index of one state of the food table (foods, highest id), per database.
+_PURCHASES: dict[tuple[str, int, int], Mapping[FoodRef, Purchase]] = {}
+_PURCHASES_LOCK = threading.Lock()
+
+
+def _purchases(session: Session) -> Mapping[FoodRef, Purchase]:
+    """What is bought for each food eaten cooked, brewed or made up: worked out once per
+    state of the food table (a light read of every food, 50 ms; then kept)."""
+    repository = FoodRepository(session)
+    key = (str(session.get_bind().engine.url), *repository.version())
+    with _PURCHASES_LOCK:
+        found = _PURCHASES.get(key)
+    if found is None:
+        found = MappingProxyType(purchase_index(repository.purchase_foods(), purchase_rules()))
+        with _PURCHASES_LOCK:
+            _PURCHASES.clear()
+            _PURCHASES[key] = found
+    return found
+
+
+@functools.cache
+def shipped_pantry() -> Pantry:
+    """The pantry staples shipped in ``data/pantry.json`` (read once per process)."""
+    return Pantry.from_json(paths.read_shipped_text("pantry.json"))
 
 
 @functools.cache
@@ -174,6 +212,7 @@ class ShoppingService:
         *,
         plan_id: int | None = None,
         recipes: Mapping[FoodRef, Recipe] | None = None,
+        pantry: PantryMode | None = None,
     ) -> ShoppingList:
         """The shopping list of ``plan`` from ``start`` to ``end`` (inclusive).
 
@@ -186,6 +225,10 @@ class ShoppingService:
         default, the stored recipes the plan uses, with their ingredients' foods. A recipe
         food in ``foods`` that is not the stored one (another id, e.g. from a file) is
         listed as the dish unless its recipe is given.
+
+        Cooked, brewed and made-up foods are bought as what is sold (dry rice, raw meat,
+        ground coffee: :mod:`planner.core.purchase`); pantry staples are checked, left out
+        or listed as ``pantry`` says (default: the user's setting).
         """
         stored: StoredList | None = None
         if plan_id is not None and (start is None or end is None):
@@ -195,14 +238,14 @@ class ShoppingService:
         part = plan_between(plan, start, end)
         uses_recipes = any(entry.food.source == RECIPE_SOURCE
                            for day in part.days for entry in day.entries)
-        if plan_id is not None or foods is None or uses_recipes:
-            with self.db.reading() as session:
-                if plan_id is not None and start is not None and end is not None:
-                    stored = ShoppingListRepository(session).get(plan_id, start, end)
-                if foods is None:
-                    foods = _foods_of(session, part)
-                if uses_recipes:
-                    foods, recipes = _with_recipes(session, part, foods, recipes)
+        with self.db.reading() as session:
+            if plan_id is not None and start is not None and end is not None:
+                stored = ShoppingListRepository(session).get(plan_id, start, end)
+            if foods is None:
+                foods = _foods_of(session, part)
+            if uses_recipes:
+                foods, recipes = _with_recipes(session, part, foods, recipes)
+            purchases = _purchases(session)
         if targets is None:
             targets = plan.profile.targets(dri_tables())
         return build_shopping_list(
@@ -210,8 +253,28 @@ class ShoppingService:
             targets=targets,
             extra_items=() if stored is None else [extra.item() for extra in stored.extras],
             checked=() if stored is None else stored.checked,
-            recipes=recipes,
+            recipes=recipes, purchases=purchases, pantry=shipped_pantry(),
+            pantry_mode=pantry or self.pantry_mode,
         )
+
+    @property
+    def pantry_mode(self) -> PantryMode:
+        mode = self.settings.current.pantry
+        return mode if mode in PANTRY_MODES else "check"
+
+    def set_pantry_mode(self, mode: PantryMode) -> None:
+        """Remember how pantry staples are listed (``check``, ``omit`` or ``list``)."""
+        if mode not in PANTRY_MODES:
+            raise ValueError(f"pantry must be one of {', '.join(PANTRY_MODES)}")
+        self.settings.update(pantry=mode)
+
+    def set_people(self, people: Sequence[tuple[str, float]]) -> None:
+        """Remember who eats the plan and their portions; the list scales by their sum."""
+        cleaned = tuple((" ".join(name.split()), float(portion)) for name, portion in people)
+        for name, portion in cleaned:
+            if not name or not 0 < portion <= 3:
+                raise ValueError("each person needs a name and a portion above 0, at most 3")
+        self.settings.update(people=cleaned)
 
     # -- what the user did to a list -----------------------------------------------
 

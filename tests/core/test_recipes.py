@@ -371,9 +371,9 @@ def test_the_shopping_list_expands_recipes_into_their_ingredients(foods) -> None
     # Two servings of the curry are 200 g of 400 g: half the chickpeas and spinach.
     assert grams[CHICKPEAS] == pytest.approx(164.0)
     assert grams[SPINACH] == pytest.approx(90.0)
-    # The recipe's own measures are kept: milk in cups.
+    # Milk is bought by the litre: 244 g, one cup, is 0.24 l, rounded up to 0.3 l.
     milk = next(item for item in sl.items if item.food == MILK)
-    assert "cup" in milk.display
+    assert milk.display == "0.3 l reduced fat milk"
     assert sl.nutrition is not None
     assert sl.nutrition.magnesium_mg == pytest.approx(OATS_MG + 50 * 1.38 + CURRY_MG / 2)
     assert sl.notes == ()

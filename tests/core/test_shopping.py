@@ -565,3 +565,17 @@ def test_the_list_and_the_analysis_agree_on_magnesium(
                        ("vitamin_d_ug", nutrition.vitamin_d_ug)):
         food_total = sum(d.totals[key].from_food or 0.0 for d in analysis.days)
         assert value == pytest.approx(food_total)
+
+
+def test_the_shipped_pantry_and_a_broken_one() -> None:
+    from planner.core.shopping import AislesError, Pantry
+    from planner.paths import read_shipped_text
+
+    pantry = Pantry.from_json(read_shipped_text("pantry.json"))
+    assert pantry.is_staple("Salt, table") and pantry.is_staple("Oil, olive, salad or cooking")
+    assert pantry.is_staple("Spices, pepper, black")
+    assert not pantry.is_staple("Butter, salted") and not pantry.is_staple("Egg, whole, raw")
+    for text, message in (("[", "not valid JSON"), ('{"format": "x"}', "planner.pantry/1"),
+                          ('{"format": "planner.pantry/1", "staples": ["("]}', "not valid")):
+        with pytest.raises(AislesError, match=message):
+            Pantry.from_json(text)

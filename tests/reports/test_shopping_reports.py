@@ -80,7 +80,7 @@ def week_list(foods: Mapping[FoodRef, Food], aisles: Aisles, targets: Targets) -
 def test_the_list_under_test(week_list: ShoppingList) -> None:
     assert [item.display for item in week_list.items] == [
         "2 packages spinach (568 g)",
-        "14 large eggs (700 g)",
+        "14 large eggs, 1 dozen + 2 (700 g)",
         "1.4 kg cooked white rice",
         "210 g almonds",
         "1 <script>alert('x')</script> & co",
@@ -96,8 +96,10 @@ def test_json_lists_every_item_with_its_food_reference(week_list: ShoppingList) 
     assert (data["start"], data["end"], data["factor"]) == ("2026-11-23", "2026-11-29", 1.0)
     assert data["items"][1] == {
         "food": "usda:01123", "name": "Egg, whole, raw, fresh", "grams": 700.0,
-        "display": "14 large eggs (700 g)", "aisle": "dairy and eggs", "checked": False,
-        "note": "",
+        "display": "14 large eggs, 1 dozen + 2 (700 g)",
+        "buy": "14 large eggs, 1 dozen + 2 (700 g)", "buy_food": None,
+        "from": [{"food": "usda:01123", "grams": 700.0}],
+        "aisle": "dairy and eggs", "checked": False, "note": "",
     }
     assert data["items"][2]["checked"] is True
     soap = data["items"][5]
@@ -136,7 +138,7 @@ def test_markdown_is_a_task_list_per_aisle(week_list: ShoppingList) -> None:
 
     assert text.startswith("# Week of 23 November\n")
     assert "## Produce\n" in text and "## Dairy and eggs\n" in text and "## Other\n" in text
-    assert "- [ ] 14 large eggs (700 g) \u2014 Egg, whole, raw, fresh\n" in text
+    assert "- [ ] 14 large eggs, 1 dozen + 2 (700 g) \u2014 Egg, whole, raw, fresh\n" in text
     assert "- [x] 1.4 kg cooked white rice" in text
     assert "- [x] Dish soap, lemon *(the big one)*" in text
     for item in week_list.items[:4]:

@@ -33,6 +33,9 @@ SUNDAY = MONDAY + dt.timedelta(days=6)
 RICE = FoodRef("usda-sr28", "20045")  # Rice, white, long-grain, regular, enriched, cooked
 EGG = FoodRef("usda-sr28", "01123")  # Egg, whole, raw, fresh; "large" = 50 g
 POUND_G = 453.59237
+RAW_RICE = FoodRef("usda-sr28", "20044")  # Rice, white, long-grain, regular, raw, enriched
+#: Cooked rice is bought dry: its water-free mass, 31.56 % cooked and 88.38 % dry (SR28).
+DRY_PER_COOKED = (100 - 68.44) / (100 - 11.62)
 
 
 @pytest.fixture
@@ -80,12 +83,16 @@ def test_200_g_rice_on_7_days_is_1400_g(service: ShoppingService) -> None:
     sl = service.build(rice_week(), None, MONDAY, SUNDAY)
 
     rice = next(item for item in sl.items if item.food == RICE)
-    assert rice.grams == pytest.approx(1400.0)
-    assert rice.display == "1.4 kg cooked white rice"
+    # 1.4 kg cooked is 500 g of dry rice: what is bought, with what it is for.
+    assert rice.grams == pytest.approx(1400.0 * DRY_PER_COOKED)
+    assert rice.display == "500 g white rice, dry (for 1.4 kg cooked)"
+    assert (rice.buy_food, rice.sources, rice.key) == (RAW_RICE, ((RICE, 1400.0),),
+                                                       "usda:20044")
     assert rice.aisle == "grains and pasta"
     eggs = next(item for item in sl.items if item.food == EGG)
     assert eggs.grams == pytest.approx(14 * 50.0)
-    assert eggs.display == "14 large eggs (700 g)"
+    assert eggs.display == "14 large eggs, 1 dozen + 2 (700 g)"
+    assert eggs.buy_food is None and eggs.sources == ((EGG, 700.0),)
 
 
 def test_grams_are_the_sum_over_the_plans_entries(
@@ -99,7 +106,12 @@ def test_grams_are_the_sum_over_the_plans_entries(
 
     sl = service.build(demo.plan, None, MONDAY, SUNDAY)
 
-    assert {item.food: item.grams for item in sl.items} == pytest.approx(dict(expected))
+    # What each item covers adds up, food by food, to what the plan eats.
+    covered: dict[FoodRef, float] = defaultdict(float)
+    for item in sl.items:
+        for ref, grams in item.sources:
+            covered[ref] += grams
+    assert covered == pytest.approx(dict(expected), rel=1e-9)
     assert len(sl.items) == len(expected) == 24
     assert not sl.notes
     # The list supplies the food's share only (no supplements): a lower figure than the plan's.
@@ -109,7 +121,8 @@ def test_grams_are_the_sum_over_the_plans_entries(
 def test_a_range_takes_only_its_days(service: ShoppingService) -> None:
     sl = service.build(rice_week(), None, MONDAY, MONDAY + dt.timedelta(days=2))
     rice = next(item for item in sl.items if item.food == RICE)
-    assert rice.grams == pytest.approx(600.0)
+    assert rice.sources == ((RICE, pytest.approx(600.0)),)
+    assert rice.grams == pytest.approx(600.0 * DRY_PER_COOKED)
     assert sl.nutrition is not None and sl.nutrition.days == 3
 
 
@@ -117,13 +130,13 @@ def test_us_units_and_household_factor(service: ShoppingService) -> None:
     sl = service.build(rice_week(), None, MONDAY, SUNDAY, 2.0, "us")
 
     rice = next(item for item in sl.items if item.food == RICE)
-    assert rice.grams == pytest.approx(2800.0)
-    # 2800 g = 6.17 lb, rounded up to a tenth of a pound.
+    assert rice.grams == pytest.approx(2800.0 * DRY_PER_COOKED)
+    # 2800 g cooked = 6.17 lb; 999.9 g dry = 2.20 lb, each rounded up to a tenth.
     assert pytest.approx(6.1729, abs=1e-4) == 2800 / POUND_G
-    assert rice.display == "6.2 lb cooked white rice"
+    assert rice.display == "2.3 lb white rice, dry (for 6.2 lb cooked)"
     eggs = next(item for item in sl.items if item.food == EGG)
     # 28 large eggs of 50 g = 1400 g = 3.09 lb.
-    assert eggs.display == "28 large eggs (3.1 lb)"
+    assert eggs.display == "28 large eggs, 2 dozen + 4 (3.1 lb)"
     assert sl.units == "us" and sl.factor == 2.0
 
 
@@ -172,7 +185,7 @@ def test_a_tick_is_saved_at_once_and_applied_to_the_list(
     db: Database, service: ShoppingService, stored_week: SavedPlan
 ) -> None:
     plan_id = stored_week.id
-    service.set_checked(plan_id, MONDAY, SUNDAY, "usda:20045")
+    service.set_checked(plan_id, MONDAY, SUNDAY, "usda:01123")
 
     # Another service over another connection pool sees it: it is committed.
     other = Database.open(db.engine.url.render_as_string(hide_password=False))
@@ -181,11 +194,16 @@ def test_a_tick_is_saved_at_once_and_applied_to_the_list(
                                           plan_id=plan_id)
     finally:
         other.close()
-    assert sl.checked_keys == {"usda:20045"}
+    assert sl.checked_keys == {"usda:01123"}
     assert _rows(db) == [(plan_id, "2026-11-23", "2026-11-29", None, None,
-                          '["usda:20045"]', "[]")]
+                          '["usda:01123"]', "[]")]
+    # Rice is bought dry: its tick is the dry rice's.
+    service.set_checked(plan_id, MONDAY, SUNDAY, "usda:20044")
+    sl = service.build(stored_week.plan, None, MONDAY, SUNDAY, plan_id=plan_id)
+    assert next(i for i in sl.items if i.food == RICE).checked
+    service.set_checked(plan_id, MONDAY, SUNDAY, "usda:20044", False)
 
-    service.set_checked(plan_id, MONDAY, SUNDAY, "usda:20045", False)
+    service.set_checked(plan_id, MONDAY, SUNDAY, "usda:01123", False)
     sl = service.build(stored_week.plan, None, MONDAY, SUNDAY, plan_id=plan_id)
     assert sl.checked_keys == frozenset()
 
@@ -225,7 +243,8 @@ def test_items_added_by_hand(service: ShoppingService, stored_week: SavedPlan) -
     assert (limes.display, limes.aisle) == ("2 Limes", "produce")
     sl = service.build(stored_week.plan, None, MONDAY, SUNDAY, plan_id=plan_id)
     assert [item.display for item in sl.items] == [
-        "2 Limes", "14 large eggs (700 g)", "1.4 kg cooked white rice", "Dish soap",
+        "2 Limes", "14 large eggs, 1 dozen + 2 (700 g)",
+        "500 g white rice, dry (for 1.4 kg cooked)", "Dish soap",
     ]
 
     service.set_checked(plan_id, MONDAY, SUNDAY, limes.key)
@@ -312,18 +331,22 @@ def test_exports(service: ShoppingService) -> None:
     rice = next(item for item in data["items"] if item["food"] == "usda:20045")
     assert rice == {
         "food": "usda:20045",
-        "name": "Rice, white, long-grain, regular, enriched, cooked",
-        "grams": 1400.0,
-        "display": "1.4 kg cooked white rice",
+        "name": "Rice, white, long-grain, regular, raw, enriched",
+        "grams": round(1400 * DRY_PER_COOKED, 4),
+        "display": "500 g white rice, dry (for 1.4 kg cooked)",
+        "buy": "500 g white rice, dry (for 1.4 kg cooked)",
+        "buy_food": "usda:20044",
+        "from": [{"food": "usda:20045", "grams": 1400.0}],
         "aisle": "grains and pasta",
         "checked": False,
         "note": "",
     }
     rows = list(csv.DictReader(io.StringIO(service.export(sl, "csv"))))
     assert {row["food"]: row["grams"] for row in rows} == {"usda:01123": "700",
-                                                           "usda:20045": "1400"}
-    assert "- [ ] 1.4 kg cooked white rice" in service.export(sl, "md")
-    assert "[ ] 1.4 kg cooked white rice" in service.export(sl, "txt", title="Week")
+                                                           "usda:20045": "499.9"}
+    assert "- [ ] 500 g white rice, dry (for 1.4 kg cooked)" in service.export(sl, "md")
+    assert "[ ] 500 g white rice, dry (for 1.4 kg cooked)" in service.export(
+        sl, "txt", title="Week")
     page = service.export(sl, "html", title="Rice & eggs")
     assert "<title>Rice &amp; eggs</title>" in page
     assert set(EXPORT_FORMATS) == {"json", "csv", "md", "txt", "html"}

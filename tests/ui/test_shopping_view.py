@@ -379,3 +379,44 @@ def test_export_never_replaces_the_database(view: ShoppingView, isolated_paths: 
     mine.write_text("my old list", encoding="utf-8")
     assert view.export_to(mine)
     assert "- [ ] 18 slices white bread (522 g)" in mine.read_text("utf-8")
+
+
+def test_pantry_staples_are_checked_at_home_left_out_or_listed(
+    qtbot, view: ShoppingView, demo_document: PlanDocument, service: ShoppingService
+) -> None:
+    oil = demo_document.food_service.get(FoodRef("usda-sr28", "04053"))  # olive oil
+    demo_document.add_entry(MONDAY, 2, oil, 1, "tbsp")
+    view.refresh()
+    shown = rows(view.model)
+    assert list(shown)[-1] == "Check the pantry"
+    assert shown["Check the pantry"] == ["1 tbsp olive oil"]
+    view.set_pantry_mode("omit")
+    assert "Check the pantry" not in rows(view.model)
+    assert "Left out as pantry staples you have: 1 tbsp olive oil." in view.notes_label.text()
+    assert service.settings.current.pantry == "omit"  # remembered
+    view.set_pantry_mode("list")
+    listed = [text for items in rows(view.model).values() for text in items]
+    assert "1 tbsp olive oil" in listed and "Check the pantry" not in rows(view.model)
+    # A new view starts with the remembered choice.
+    again = ShoppingView(demo_document, service)
+    qtbot.addWidget(again)
+    assert again.pantry_mode == "list"
+
+
+def test_the_people_set_the_household_factor(
+    qtbot, view: ShoppingView, service: ShoppingService
+) -> None:
+    from planner.ui.shopping.people_dialog import PeopleDialog
+
+    def fill(dialog: PeopleDialog) -> None:
+        dialog.add_person("Tom", 0.6)
+        dialog.add_person("Ana", 1.0)
+        assert dialog.total() == 2.6  # "Me" 1.0 and the two added
+        dialog.accept()
+
+    QTimer.singleShot(0, lambda: fill(view.last_dialog))  # type: ignore[arg-type]
+    assert view.edit_people()
+    assert service.settings.current.people == (("Me", 1.0), ("Tom", 0.6), ("Ana", 1.0))
+    assert view.factor == pytest.approx(2.6)
+    eggs = next(i for i in view.shopping_list.items if i.name.startswith("Egg, whole"))
+    assert eggs.display.startswith("11 large eggs")  # 4 eggs x 2.6 = 10.4, rounded up

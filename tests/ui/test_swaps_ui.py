@@ -142,6 +142,27 @@ def test_fix_magnesium_this_week_clears_the_warning(qtbot, window) -> None:
     assert window.document.undo_stack.count() == 1 and window.document.undo_stack.index() == 0
 
 
+def test_printing_after_fix_magnesium_lists_the_new_foods(qtbot, window) -> None:
+    """The Shopping tab was built once and then hidden: printing builds the list from the
+    plan as it is, after the fix and again after its undo."""
+    view = window.shopping_view  # the tab exists, hidden behind the Day tab
+    window.tabs.setCurrentIndex(0)
+    assert not view.isVisible()
+    before = view.html()
+    assert "potato chips" in before and "pumpkin" not in before
+
+    def accept_all(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialog.accept()
+
+    when_dialog_shown(window, accept_all)
+    window.fix_action.trigger()
+    qtbot.waitUntil(lambda: window.document.undo_stack.count() == 1, timeout=30000)
+    fixed = view.html()
+    assert "pumpkin" in fixed.lower(), "the printed list still shows the week before the fix"
+    window.undo_action.trigger()
+    assert view.html() == before
+
+
 def test_fix_magnesium_in_part(qtbot, window) -> None:
     applied: list[int] = []
 

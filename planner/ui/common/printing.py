@@ -261,6 +261,11 @@ def _paint(document: QTextDocument, device: QPagedPaintDevice) -> int:
     return count
 
 
+def paper_size(paper: str) -> QPageSize.PageSizeId:
+    """The page size of a paper name: ``letter`` (US Letter) or ``a4`` (anything else)."""
+    return QPageSize.PageSizeId.Letter if paper == "letter" else QPageSize.PageSizeId.A4
+
+
 def _page_layout(page_size: QPageSize.PageSizeId) -> QPageLayout:
     return QPageLayout(QPageSize(page_size), QPageLayout.Orientation.Portrait, MARGINS_MM,
                        QPageLayout.Unit.Millimeter)

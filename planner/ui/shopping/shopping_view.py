@@ -26,7 +26,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QFont, QKeySequence, QPalette, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QBrush,
+    QFont,
+    QKeySequence,
+    QPalette,
+    QShowEvent,
+)
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,21 +57,28 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QRadioButton,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from planner.core.bounds import HOUSEHOLD_FACTOR
-from planner.core.shopping import Aisles, ShoppingItem, ShoppingList, Units
+from planner.core.shopping import Aisles, PantryMode, ShoppingItem, ShoppingList, Units
 from planner.core.weeks import week_end, week_start
 from planner.reports.shopping import nutrition_sentence, range_text
 from planner.services.outputs import format_of, write_output
 from planner.services.shopping import ExportFormat, ShoppingService
 from planner.ui.common.document import PlanDocument
-from planner.ui.common.printing import html_to_pdf, preview_dialog
+from planner.ui.common.printing import html_to_pdf, paper_size, preview_dialog
 from planner.ui.common.tree_model import TOP, TwoLevelModel
 from planner.ui.common.widgets import AnyIndex, tool_button
+
+#: How pantry staples are listed, as the combo box offers it.
+PANTRY_CHOICES: Final[tuple[tuple[PantryMode, str], ...]] = (
+    ("check", "In their own section: check at home"), ("omit", "Leave them out"),
+    ("list", "List them with the rest"),
+)
 
 __all__ = ["EXPORT_FILTERS", "AddItemDialog", "ShoppingModel", "ShoppingView"]
 
@@ -400,11 +415,30 @@ class ShoppingView(QWidget):
         self.factor_spin.setDecimals(1)
         # The user's defaults (settings.json); a range's own choice replaces them.
         defaults = self.service.settings.current
-        self.factor_spin.setValue(defaults.household_factor)
+        self.factor_spin.setValue(defaults.shopping_factor())
         self.factor_spin.setPrefix("× ")
         self.factor_spin.setToolTip("Household factor: cook for 2, set 2; every amount is "
                                     "multiplied by it")
         self.factor_spin.setKeyboardTracking(False)
+        # People and pantry behind one small button: the tab fits a 1024-pixel window.
+        self.more_button = QToolButton()
+        self.more_button.setText("Pe&ople, pantry")
+        self.more_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.more_button)
+        self.people_action = menu.addAction("People eating the plan…", self.edit_people)
+        self.people_action.setToolTip(self._people_tip())
+        pantry_menu = menu.addMenu("Pantry staples (salt, oil, spices, flour…)")
+        self.pantry_actions = QActionGroup(self)
+        for mode, label in PANTRY_CHOICES:
+            action = pantry_menu.addAction(label)
+            action.setCheckable(True)
+            action.setData(mode)
+            action.setChecked(mode == self.service.pantry_mode)
+            self.pantry_actions.addAction(action)
+        self.pantry_actions.triggered.connect(self._on_pantry_chosen)
+        menu.setToolTipsVisible(True)
+        self.more_button.setMenu(menu)
+        self.more_button.setToolTip(self._people_tip())
         self.metric_radio = QRadioButton("&Metric (g, kg)")
         self.us_radio = QRadioButton("&US (oz, lb)")
         (self.us_radio if defaults.units == "us" else self.metric_radio).setChecked(True)
@@ -425,6 +459,7 @@ class ShoppingView(QWidget):
         options = QHBoxLayout()
         options.addWidget(_buddy_label("&Household:", self.factor_spin))
         options.addWidget(self.factor_spin)
+        options.addWidget(self.more_button)
         options.addSpacing(12)
         options.addWidget(self.metric_radio)
         options.addWidget(self.us_radio)
@@ -632,6 +667,55 @@ class ShoppingView(QWidget):
             self._fail(f"The household factor and units could not be saved: {exc}")
         self.refresh()
 
+    def _people_tip(self) -> str:
+        people = self.service.settings.current.people
+        if not people:
+            return "Who eats the plan, and their portions (an adult 1.0, a child 0.6)"
+        return "Eating the plan: " + ", ".join(f"{name} {portion:g}" for name, portion in people)
+
+    def edit_people(self) -> bool:
+        """Ask who eats the plan; the list then buys their portions' sum (kept as a setting
+        and as this list's factor)."""
+        from planner.ui.shopping.people_dialog import PeopleDialog
+
+        dialog = PeopleDialog(self.service.settings.current.people, self)
+        self.last_dialog = dialog
+        if not dialog.exec():
+            return False
+        try:
+            self.service.set_people(dialog.people())
+        except (OSError, ValueError) as exc:
+            self._fail(f"The people could not be saved: {exc}")
+            return False
+        self.people_action.setToolTip(self._people_tip())
+        self.more_button.setToolTip(self._people_tip())
+        self.factor_spin.setValue(self.service.settings.current.shopping_factor())
+        self.message.emit(f"The list now buys for {len(dialog.people())} people "
+                          f"(× {dialog.total():g}).")
+        return True
+
+    @property
+    def pantry_mode(self) -> PantryMode:
+        action = self.pantry_actions.checkedAction()
+        mode = action.data() if action is not None else "check"
+        return mode if mode in ("check", "omit", "list") else "check"
+
+    def set_pantry_mode(self, mode: PantryMode) -> None:
+        """Choose how pantry staples are listed (as the menu does), and rebuild."""
+        for action in self.pantry_actions.actions():
+            if action.data() == mode:
+                action.trigger()
+                return
+        raise ValueError(f"no pantry choice {mode!r}")
+
+    def _on_pantry_chosen(self, _action: QAction) -> None:
+        mode = self.pantry_mode
+        try:
+            self.service.set_pantry_mode(mode)
+        except (OSError, ValueError) as exc:
+            self._fail(f"The pantry choice could not be saved: {exc}")
+        self.refresh()
+
     # -- the list --------------------------------------------------------------------
 
     def edit_aisle_order(self) -> bool:
@@ -660,6 +744,7 @@ class ShoppingView(QWidget):
             sl = self.service.build(
                 document.plan, document.foods, self.start, self.end, self.factor, self.units,
                 document.analysis.targets, plan_id=document.plan_id,
+                pantry=self.pantry_mode,
             )
         except Exception as exc:  # the window must stay usable whatever went wrong
             self.model.set_list(None)
@@ -767,9 +852,16 @@ class ShoppingView(QWidget):
 
     # -- printing and files --------------------------------------------------------------
 
+    def current_list(self) -> ShoppingList | None:
+        """The list of the plan as it is now: rebuilt first when the plan changed while the
+        tab was hidden (printing after "Fix magnesium" prints the new foods)."""
+        if self._stale:
+            self.refresh()
+        return self.shopping_list
+
     def html(self) -> str:
-        """The printable page of the shown list."""
-        sl = self.shopping_list
+        """The printable page of the plan's list as it is now."""
+        sl = self.current_list()
         if sl is None:
             raise ValueError("there is no list to print")
         return self.service.export(sl, "html", title=self.title)
@@ -807,7 +899,7 @@ class ShoppingView(QWidget):
 
     def export(self) -> bool:
         """Ask for a file and write the list in the format its filter or suffix names."""
-        if self.shopping_list is None:
+        if self.current_list() is None:
             return False
         stem = f"shopping-{self.start.isoformat()}"
         suggested = str(Path.home() / f"{stem}.pdf")
@@ -829,7 +921,7 @@ class ShoppingView(QWidget):
 
     def export_to(self, path: str | Path, fmt: str | None = None) -> bool:
         """Write the list to ``path`` as ``fmt`` (default: from the file's suffix)."""
-        sl = self.shopping_list
+        sl = self.current_list()
         target = Path(path)
         if sl is None:
             self._fail("There is no list to export.")
@@ -841,7 +933,9 @@ class ShoppingView(QWidget):
         try:
             # The save dialog asked before replacing a file; the database never is.
             if fmt == "pdf":
-                html_to_pdf(self.html(), target, force=True)
+                # US units on US Letter, metric on A4.
+                paper = paper_size("letter" if self.units == "us" else "a4")
+                html_to_pdf(self.html(), target, force=True, page_size=paper)
             else:
                 text = self.service.export(sl, _export_format(fmt), title=self.title)
                 write_output(target, text, force=True)
