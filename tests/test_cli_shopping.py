@@ -358,3 +358,23 @@ def test_us_units_print_on_letter_and_metric_on_a4(qapp, tmp_path: Path) -> None
     assert "(A4)" in sizes["metric"] and "(letter)" in sizes["us"]
     target = tmp_path / "asked.pdf"
     assert run("shopping-list", DEMO_WEEK, "--units", "us", "--paper", "a4", "-o", target)[0] == 0
+
+
+def test_drinks_by_the_can_or_the_litre(tmp_path: Path) -> None:
+    plan = tmp_path / "drinks.json"
+    plan.write_text(json.dumps({
+        "format": "planner.plan/1", "name": "Drinks",
+        "profile": {"name": "Ana", "sex": "female", "age": 45, "life_stage": "none"},
+        "supplements": [], "days": [{"date": "2026-11-23", "meals": [{"name": "Lunch",
+            "entries": [
+                {"food": "usda:14148", "amount": 3, "unit": "can or bottle (12 fl oz)"},
+                {"food": "usda:09206", "amount": 2, "unit": "cup"},
+                {"food": "usda:14555", "amount": 1500, "unit": "g"}]}]}]}), encoding="utf-8")
+    buy = {item["food"]: item["buy"] for item in run_json("shopping-list", plan)["items"]}
+    assert buy["usda:14148"] == "3 cans cola (1.1 l)"  # 3 x 370 g, 1.11 l
+    # Orange juice: 2 cups of 248 g are 473 ml (its own density), 0.5 l rounded up.
+    assert buy["usda:09206"] == "0.5 l orange juice"
+    assert buy["usda:14555"] == "1.5 l water"
+    us = {item["food"]: item["buy"] for item in
+          run_json("shopping-list", plan, "--units", "us")["items"]}
+    assert us["usda:14555"] == "1.6 qt water"

@@ -564,6 +564,9 @@ def _portion_kind(portion: Portion) -> tuple[_PortionKind, str] | None:
     if portion.grams_per_unit <= 0:
         return None
     label = normalize_unit(portion_unit_name(portion))
+    if label == "can or bottle":
+        # "can or bottle (12 fl oz)": the shopper buys cans.
+        label = "can"
     if label.endswith(" whole"):
         # "medium whole (2-3/5" dia)" is a medium tomato.
         label = label[: -len(" whole")]
@@ -749,7 +752,8 @@ def _quantity_text(food: Food, short: str, grams: float, used: Sequence[Portion]
             return f"{weight_text(grams, units)} {short} ({volume})"
         return f"{volume} {short} ({weight_text(grams, units)})"
     count = _count_of(measure, grams)
-    bought = weight_text(count * measure.grams_per_unit, units)
+    bought = (volume_text(count * measure.grams_per_unit / _density(food), units)
+              if is_liquid(food) else weight_text(count * measure.grams_per_unit, units))
     return f"{_count_text(measure.kind, measure.label, count, short)} ({bought})"
 
 
