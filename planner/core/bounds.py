@@ -177,6 +177,7 @@ DOSE: Final[Mapping[str, Bound]] = MappingProxyType({
     "vitamin_d_ug": Bound("dose", 0.001, 25_000, "µg",
                           "a vitamin D dose (1,000,000 IU at most)"),
     "magnesium_mg": Bound("dose", 0.01, 10_000, "mg", "a magnesium dose"),
+    "calcium_mg": Bound("dose", 0.01, 10_000, "mg", "a calcium dose"),
 })
 #: A target of the user's own (RDA, EAR or UL), in the nutrient's unit.
 TARGET: Final = Bound("target", 0.001, 100_000, "the nutrient's unit",
@@ -218,7 +219,7 @@ NUTRIENT_PER_100G: Final = Bound("value per 100 g", 0, 100, "g",
 #: Every bound, in the order of the README's table.
 BOUNDS: Final[tuple[Bound, ...]] = (
     AMOUNT, WEIGHT, SERVINGS, COOKED_WEIGHT, RECIPE_INGREDIENTS, RECIPE_DEPTH, FILE_RECIPES,
-    DOSE["vitamin_d_ug"], DOSE["magnesium_mg"], TARGET, AGE, HOUSEHOLD_FACTOR,
+    DOSE["vitamin_d_ug"], DOSE["magnesium_mg"], DOSE["calcium_mg"], TARGET, AGE, HOUSEHOLD_FACTOR,
     VITD_HIGH_SHARE_OF_RDA, MG_LOW_SHARE_OF_EAR, CA_MG_RATIO_MAX, LOW_COVERAGE_SHARE,
     NUTRIENT_PER_100G,
 )

@@ -15,9 +15,10 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from planner.core.bounds import DOSE, quote
+from planner.core.compounds import Compound, find_compound, mineral_compounds
 from planner.core.foods import FoodRef
 from planner.core.targets import (
     DriTables,
@@ -32,7 +33,7 @@ from planner.core.targets import (
 from planner.core.units import UnitError, check_amount, normalize_unit, to_nutrient_unit
 from planner.core.weeks import DAYS_PER_WEEK
 
-SupplementNutrient = Literal["vitamin_d", "magnesium"]
+SupplementNutrient = Literal["vitamin_d", "magnesium", "calcium"]
 MagnesiumForm = Literal[
     "citrate", "glycinate", "oxide", "malate", "chloride", "taurate", "threonate", "other"
 ]
@@ -47,12 +48,15 @@ MAGNESIUM_FORMS: Final[tuple[MagnesiumForm, ...]] = (
 )
 #: Supplement nutrients and the nutrient keys their doses add to.
 SUPPLEMENT_NUTRIENTS: Final = MappingProxyType(
-    {"vitamin_d": "vitamin_d_ug", "magnesium": "magnesium_mg"}
+    {"vitamin_d": "vitamin_d_ug", "magnesium": "magnesium_mg", "calcium": "calcium_mg"}
 )
 #: Unit spellings accepted for a dose; the file keeps the spelling it was given.
 SUPPLEMENT_UNITS: Final = MappingProxyType(
-    {"vitamin_d": ("IU", "ug", "µg", "mcg"), "magnesium": ("mg", "g")}
+    {"vitamin_d": ("IU", "ug", "µg", "mcg"), "magnesium": ("mg", "g"), "calcium": ("mg", "g")}
 )
+#: A compound's dose and the elemental amount given with it may differ by this share (a
+#: label rounds), no more.
+COMPOUND_TOLERANCE: Final = 0.02
 # A single dose above DOSE's maximum is a typing error (the largest clinical vitamin D
 # boluses are around 600,000 IU; 10 g of magnesium is far beyond any product).
 
@@ -214,7 +218,13 @@ class Day:
 
 @dataclass(frozen=True, slots=True)
 class Supplement:
-    """A vitamin D or magnesium supplement and when it is taken."""
+    """A vitamin D, magnesium or calcium supplement and when it is taken.
+
+    ``amount`` is always the elemental amount (mg of magnesium, not of the salt). A label
+    that prints the compound ("magnesium bisglycinate 500 mg") is given as ``compound``
+    and ``compound_amount`` (:meth:`of_compound` works the amount out: 70.5 mg); an
+    ``amount`` given with them must agree within :data:`COMPOUND_TOLERANCE`.
+    """
 
     name: str
     nutrient: SupplementNutrient
@@ -225,17 +235,60 @@ class Supplement:
     #: The magnesium salt (absorption differs); ``None`` for vitamin D or when not known.
     form: MagnesiumForm | None = None
     id: int | None = None
+    #: The compound the label names (:data:`planner.core.compounds.COMPOUNDS` key).
+    compound: str | None = None
+    #: The compound's weight per dose, in ``unit``, as the label prints it.
+    compound_amount: float | None = None
+
+    @classmethod
+    def of_compound(cls, name: str, nutrient: SupplementNutrient, compound: str,
+                    compound_amount: float, unit: str = "mg", **options: Any) -> Supplement:
+        """A supplement whose label gives the compound's weight: its elemental amount is
+        worked out from the compound's formula."""
+        found = _compound(nutrient, compound)
+        if isinstance(compound_amount, bool) or not isinstance(compound_amount, int | float) \
+                or not math.isfinite(compound_amount) or compound_amount <= 0:
+            raise PlanError(f"the compound's dose must be a number above 0, got "
+                            f"{quote(compound_amount)}")
+        return cls(name, nutrient, found.elemental(float(compound_amount)), unit,
+                   compound=found.key, compound_amount=float(compound_amount), **options)
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise PlanError("a supplement needs a name")
         if self.nutrient not in SUPPLEMENT_NUTRIENTS:
-            raise PlanError(f"supplement nutrient must be vitamin_d or magnesium, "
+            raise PlanError(f"supplement nutrient must be vitamin_d, magnesium or calcium, "
                             f"got {quote(self.nutrient)}")
         self._check_unit()
         object.__setattr__(self, "amount", self._checked_amount())
         self._check_schedule()
         self._check_form()
+        self._check_compound()
+
+    def _check_compound(self) -> None:
+        if self.compound is None:
+            if self.compound_amount is not None:
+                raise PlanError("a compound's dose needs the compound's name")
+            return
+        found = _compound(self.nutrient, self.compound)
+        object.__setattr__(self, "compound", found.key)
+        if self.compound_amount is None:
+            return
+        elemental = found.elemental(self.compound_amount)
+        if abs(self.amount - elemental) > COMPOUND_TOLERANCE * elemental:
+            raise PlanError(
+                f"amount {self.amount:g} {self.unit} contradicts {self.compound_amount:g} "
+                f"{self.unit} of {found.name}, which holds {elemental:.1f} {self.unit} of "
+                f"{found.mineral}")
+
+    @property
+    def compound_text(self) -> str | None:
+        """``500 mg magnesium bisglycinate = 70.5 mg magnesium (14.1%)``, if a compound's
+        dose was given."""
+        if self.compound is None or self.compound_amount is None:
+            return None
+        return _compound(self.nutrient, self.compound).describe(self.compound_amount,
+                                                                 self.unit)
 
     def _check_unit(self) -> None:
         units = SUPPLEMENT_UNITS[self.nutrient]
@@ -298,6 +351,23 @@ class Supplement:
     def daily_amount(self) -> float:
         """What the supplement adds to every day: the dose, or a seventh of a weekly dose."""
         return self.dose if self.schedule == "daily" else self.dose / 7.0
+
+
+def _compound(nutrient: str, name: str) -> Compound:
+    """The compound ``name`` of ``nutrient``'s mineral, or PlanError saying why not."""
+    if nutrient not in ("magnesium", "calcium"):
+        raise PlanError(f"only a magnesium or calcium supplement names a compound, not "
+                        f"{quote(nutrient)}")
+    if not isinstance(name, str):
+        raise PlanError(f"a compound is named by text, got {quote(name)}")
+    found = find_compound(name, nutrient)
+    if found is None:
+        other = find_compound(name)
+        if other is not None:
+            raise PlanError(f"{other.name} is a {other.mineral} compound, not {nutrient}")
+        known = ", ".join(c.key for c in mineral_compounds(nutrient))
+        raise PlanError(f"unknown {nutrient} compound {quote(name)}; known: {known}")
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,11 +35,11 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The newest migration's revision id; test_migrate checks it against the scripts.
-HEAD = "0007_everyday_foods"
+HEAD = "0008_supplement_compounds"
 #: Every revision this version knows, oldest first.
 KNOWN_REVISIONS = (
     "0001_food_tables", "0002_plans", "0003_shopping", "0004_recipes", "0005_ids_from_sequences",
-    "0006_full_nutrient_panel", "0007_everyday_foods",
+    "0006_full_nutrient_panel", "0007_everyday_foods", "0008_supplement_compounds",
 )
 #: Tables the full-text index adds on SQLite (the virtual table and its shadows).
 FTS_TABLES = ("food_fts", "food_fts_data", "food_fts_idx", "food_fts_docsize", "food_fts_config")

@@ -158,6 +158,8 @@ class PlanRepository:
                 weekday=s.weekday,  # type: ignore[arg-type]
                 form=s.form,  # type: ignore[arg-type]
                 id=s.id,
+                compound=s.compound,
+                compound_amount=s.compound_amount,
             )
             for s in record.supplements
         )
@@ -241,6 +243,8 @@ class PlanRepository:
                 "schedule": s.schedule,
                 "weekday": s.weekday,
                 "form": s.form,
+                "compound": s.compound,
+                "compound_amount": s.compound_amount,
             }
             for position, s in enumerate(supplements)
         ]

@@ -216,6 +216,9 @@ class SupplementRecord(Base):
     schedule: Mapped[str] = mapped_column(String(16))
     weekday: Mapped[str | None] = mapped_column(String(3))
     form: Mapped[str | None] = mapped_column(String(32))
+    #: The compound the label names and its weight per dose (``amount`` is elemental).
+    compound: Mapped[str | None] = mapped_column(String(40))
+    compound_amount: Mapped[float | None] = mapped_column(Float)
 
 
 class ShoppingListRecord(Base):

@@ -227,16 +227,33 @@ def _supplement(value: Any, position: int) -> Supplement:
     location = f"supplement {position}"
     if isinstance(value, dict) and isinstance(value.get("name"), str):
         location += f" ({quote(value['name'])})"
-    data = _object(value, location, ("name", "nutrient", "amount", "unit", "schedule"),
-                   ("weekday", "form"))
+    data = _object(value, location, ("name", "nutrient", "unit", "schedule"),
+                   ("amount", "weekday", "form", "compound", "compound_amount"))
     name = _text(data["name"], "name", location)
-    amount = _number(data["amount"], "amount", location)
-    for text_field in ("nutrient", "unit", "schedule", "weekday", "form"):
+    for text_field in ("nutrient", "unit", "schedule", "weekday", "form", "compound"):
         if text_field in data and not isinstance(data[text_field], str):
             _fail(f"{text_field} must be text, got {_kind(data[text_field])}", location)
+    options = {"schedule": data["schedule"], "weekday": data.get("weekday"),
+               "form": data.get("form")}
+    if "compound_amount" in data and "compound" not in data:
+        _fail("compound_amount needs the compound's name (compound)", location)
+    if "compound_amount" not in data and "amount" not in data:
+        _fail("missing field 'amount' (or compound and compound_amount)", location)
     try:
-        return Supplement(name, data["nutrient"], amount, data["unit"], data["schedule"],
-                          data.get("weekday"), data.get("form"))
+        if "compound_amount" in data:
+            # The label's compound and its weight; an amount given too must agree.
+            compound_amount = _number(data["compound_amount"], "compound_amount", location)
+            made = Supplement.of_compound(name, data["nutrient"], data["compound"],
+                                          compound_amount, data["unit"], **options)
+            if "amount" in data:
+                amount = _number(data["amount"], "amount", location)
+                return Supplement(name, data["nutrient"], amount, data["unit"],
+                                  compound=made.compound, compound_amount=compound_amount,
+                                  **options)
+            return made
+        amount = _number(data["amount"], "amount", location)
+        return Supplement(name, data["nutrient"], amount, data["unit"],
+                          compound=data.get("compound"), **options)
     except ValueError as error:
         _fail(str(error), location)
 
@@ -530,6 +547,10 @@ def _supplement_data(supplement: Supplement) -> dict[str, Any]:
         data["weekday"] = supplement.weekday
     if supplement.form is not None:
         data["form"] = supplement.form
+    if supplement.compound is not None:
+        data["compound"] = supplement.compound
+    if supplement.compound_amount is not None:
+        data["compound_amount"] = _json_number(supplement.compound_amount)
     return data
 
 

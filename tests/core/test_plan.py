@@ -103,7 +103,7 @@ def test_weekly_dose_counts_a_seventh_every_day() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"nutrient": "vitamin_c", "unit": "mg"}, "vitamin_d or magnesium"),
+        ({"nutrient": "vitamin_c", "unit": "mg"}, "vitamin_d, magnesium or calcium"),
         ({"unit": "mg"}, "vitamin_d is given in IU, ug, µg, mcg, not 'mg'"),
         ({"nutrient": "magnesium", "unit": "IU"}, "magnesium is given in mg, g"),
         ({"amount": 0}, "dose must be more than zero"),

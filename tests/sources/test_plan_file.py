@@ -366,3 +366,56 @@ def test_a_mutated_example_loads_or_gives_plan_file_error(
     else:
         parent[path[-1]] = value
     _assert_loads_or_plan_file_error(json.dumps(data))
+
+
+def test_a_supplement_given_by_its_compound_round_trips() -> None:
+    import json as _json
+
+    from planner.sources.plan_file import dump_plan, load_plan
+
+    plan = {
+        "format": "planner.plan/1",
+        "profile": {"name": "Ana", "sex": "female", "age": 40, "life_stage": "none"},
+        "supplements": [
+            {"name": "Mg bisglycinate", "nutrient": "magnesium", "unit": "mg",
+             "schedule": "daily", "compound": "magnesium bisglycinate",
+             "compound_amount": 500},
+            {"name": "Old magnesium", "nutrient": "magnesium", "amount": 200, "unit": "mg",
+             "schedule": "daily", "form": "glycinate"},
+            {"name": "Calcium", "nutrient": "calcium", "unit": "mg", "schedule": "daily",
+             "compound": "carbonate", "compound_amount": 1250},
+        ],
+        "days": [],
+    }
+    loaded = load_plan(_json.dumps(plan), lambda ref: None).plan
+    new, old, calcium = loaded.supplements
+    assert (new.compound, new.compound_amount) == ("bisglycinate", 500)
+    assert round(new.amount, 1) == 70.5
+    # An old file's amount keeps meaning elemental magnesium.
+    assert (old.amount, old.compound, old.form) == (200, None, "glycinate")
+    assert round(calcium.amount, 1) == 500.5
+    written = _json.loads(dump_plan(loaded))["supplements"][0]
+    assert (written["compound"], written["compound_amount"]) == ("bisglycinate", 500)
+    assert load_plan(dump_plan(loaded), lambda ref: None).plan == loaded
+
+
+@pytest.mark.parametrize("supplement, message", [
+    ({"compound": "bisglycinate", "compound_amount": 500, "amount": 500},
+     "supplement 1 ('Mg'): amount 500 mg contradicts 500 mg of magnesium bisglycinate"),
+    ({"compound": "calcium carbonate", "compound_amount": 500},
+     "supplement 1 ('Mg'): calcium carbonate is a calcium compound, not magnesium"),
+    ({"compound": "moonstone", "compound_amount": 500},
+     "supplement 1 ('Mg'): unknown magnesium compound 'moonstone'"),
+    ({"compound_amount": 500}, "supplement 1 ('Mg'): compound_amount needs the compound"),
+])
+def test_a_compound_that_does_not_fit_names_the_place(supplement: dict, message: str) -> None:  # type: ignore[type-arg]
+    import json as _json
+
+    from planner.sources.plan_file import PlanFileError, load_plan
+
+    plan = {"format": "planner.plan/1", "profile": {"name": "Ana", "sex": "female", "age": 40, "life_stage": "none"},
+            "supplements": [{"name": "Mg", "nutrient": "magnesium", "unit": "mg",
+                             "schedule": "daily", **supplement}], "days": []}
+    with pytest.raises(PlanFileError) as raised:
+        load_plan(_json.dumps(plan), lambda ref: None)
+    assert str(raised.value).startswith(message)

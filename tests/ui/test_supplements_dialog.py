@@ -129,21 +129,50 @@ def test_add_daily_magnesium_glycinate(qtbot: QtBot, tmp_path: Path) -> None:
     assert [editor.unit_combo.itemText(i) for i in range(editor.unit_combo.count())] == ["mg"]
     assert editor.form_combo.isEnabled()
     _fill(qtbot, editor, name="Magnesium bisglycinate", nutrient="magnesium", amount="200",
-          unit="mg", form="glycinate")
+          unit="mg", form="bisglycinate")
 
     assert not editor.weekday_combo.isEnabled()
     assert editor.magnesium_hint.isVisible()
+    # 200 mg of elemental magnesium, as bisglycinate.
     assert editor.equivalent_label.text() == "200 mg a day"
     _save_shot(editor, tmp_path, "supplement_editor_magnesium.png")
     _accept(qtbot, editor)
 
     assert dialog.supplements() == (
         VITAMIN_D_WEEKLY,
-        Supplement("Magnesium bisglycinate", "magnesium", 200, "mg", "daily", None, "glycinate"),
+        Supplement("Magnesium bisglycinate", "magnesium", 200, "mg", "daily", None, "glycinate",
+                   compound="bisglycinate"),
     )
-    assert dialog.model.index(1, 4).data() == "glycinate"
+    assert dialog.model.index(1, 4).data() == "bisglycinate"
     assert dialog.current_row() == 1
     _save_shot(dialog, tmp_path, "supplements_dialog.png")
+
+
+def test_a_label_that_prints_the_compounds_weight(qtbot: QtBot) -> None:
+    """ "Magnesium bisglycinate 500 mg" is 70.5 mg of magnesium, and the editor says so."""
+    dialog = _open(qtbot)
+    editor = _open_editor(qtbot, dialog, dialog.add_button)
+    _fill(qtbot, editor, name="Mg bisglycinate 500", nutrient="magnesium", amount="500",
+          unit="mg", form="bisglycinate")
+    assert editor.compound_weight.isEnabled()
+    editor.compound_weight.setChecked(True)
+    assert editor.equivalent_label.text() == (
+        "500 mg magnesium bisglycinate = 70.5 mg magnesium (14.1%) a day")
+    _accept(qtbot, editor)
+    (saved,) = dialog.supplements()
+    assert (saved.compound, saved.compound_amount) == ("bisglycinate", 500)
+    assert saved.amount == pytest.approx(70.48, abs=0.01)
+    assert dialog.model.index(0, 5).data() == "70.5 mg"
+    # Editing it shows the label's number again, the box ticked.
+    again = _open_editor(qtbot, dialog, dialog.edit_button)
+    assert again.amount_edit.text() == "500" and again.compound_weight.isChecked()
+    # Calcium carbonate from a 1250 mg tablet: 500 mg of calcium.
+    _choose(again.nutrient_combo, "calcium")
+    again.form_combo.setCurrentIndex(again.form_combo.findData("carbonate"))
+    again.amount_edit.setText("1250")
+    again.compound_weight.setChecked(True)
+    assert again.equivalent_label.text().startswith(
+        "1250 mg calcium carbonate = 500.5 mg calcium (40.0%)")
 
 
 def test_daily_vitamin_d_in_micrograms_shows_international_units(qtbot: QtBot) -> None:

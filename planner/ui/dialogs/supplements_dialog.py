@@ -1,4 +1,5 @@
-"""The supplements dialog: vitamin D and magnesium supplements and when they are taken.
+"""The supplements dialog: vitamin D, magnesium and calcium supplements and when they are
+taken; a mineral's compound and whether the label's dose is its weight or the mineral's.
 
 The list shows each supplement's dose, schedule, magnesium form and what it adds to every
 day (a weekly dose counts one seventh a day, see :mod:`planner.core.plan`). Add and Edit
@@ -24,6 +25,7 @@ from typing import Any, Final, cast
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -38,9 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from planner.core.compounds import mineral_compounds
 from planner.core.nutrients import IU_PER_UG_VITAMIN_D
 from planner.core.plan import (
-    MAGNESIUM_FORMS,
     SCHEDULES,
     WEEKDAYS,
     MagnesiumForm,
@@ -52,9 +54,18 @@ from planner.core.plan import (
 from planner.core.units import AmountError, normalize_unit, parse_amount
 from planner.ui.dialogs.profile_dialog import grow_to_fit
 
-NUTRIENT_LABELS: Final = {"vitamin_d": "Vitamin D", "magnesium": "Magnesium"}
+NUTRIENT_LABELS: Final = {"vitamin_d": "Vitamin D", "magnesium": "Magnesium",
+                          "calcium": "Calcium"}
 #: Units offered per nutrient (a supplement saved with another accepted spelling keeps it).
-UNIT_CHOICES: Final = {"vitamin_d": ("IU", "µg"), "magnesium": ("mg",)}
+UNIT_CHOICES: Final = {"vitamin_d": ("IU", "µg"), "magnesium": ("mg",), "calcium": ("mg",)}
+#: The magnesium form a compound is, for the list's Form column and older planners.
+_FORM_OF_COMPOUND: Final = {
+    "citrate": "citrate", "bisglycinate": "glycinate", "oxide": "oxide", "malate": "malate",
+    "chloride hexahydrate": "chloride", "taurate": "taurate", "l-threonate": "threonate",
+}
+_MINERALS: Final = ("magnesium", "calcium")
+#: An older plan's magnesium form, read as its compound.
+_COMPOUND_OF_FORM: Final = {form: compound for compound, form in _FORM_OF_COMPOUND.items()}
 WEEKDAY_NAMES: Final = {
     "mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday",
     "fri": "Friday", "sat": "Saturday", "sun": "Sunday",
@@ -103,6 +114,11 @@ def equivalent_text(supplement: Supplement) -> str:
     ``2,000 IU = 50 µg a day``; ``50,000 IU weekly counts as 7,143 IU (178.6 µg) a day``.
     """
     dose = _dose_text(supplement.amount, supplement.unit)
+    compound = supplement.compound_text
+    if compound is not None:
+        # "500 mg magnesium bisglycinate = 70.5 mg magnesium (14.1%)": what is counted.
+        when = " weekly" if supplement.schedule == "weekly" else " a day"
+        return f"{compound}{when}"
     if supplement.schedule == "weekly":
         return f"{dose} weekly counts as {daily_text(supplement)} a day"
     if supplement.nutrient == "vitamin_d":
@@ -183,6 +199,8 @@ class SupplementsModel(QAbstractTableModel):
         if column == 3:
             return schedule_text(supplement)
         if column == 4:
+            if supplement.compound is not None:
+                return supplement.compound
             if supplement.nutrient != "magnesium":
                 return "—"
             return supplement.form or _FORM_UNKNOWN
@@ -223,15 +241,22 @@ class SupplementEditor(QDialog):
         self.weekday_combo = QComboBox()
         for weekday in WEEKDAYS:
             self.weekday_combo.addItem(WEEKDAY_NAMES[weekday], weekday)
+        # The compound (magnesium bisglycinate, calcium carbonate) and whether the dose is
+        # its weight, as labels print it, or the elemental mineral.
         self.form_combo = QComboBox()
-        self.form_combo.addItem(_FORM_UNKNOWN, None)
-        for magnesium_form in MAGNESIUM_FORMS:
-            self.form_combo.addItem(magnesium_form, magnesium_form)
-        self.form_combo.setToolTip("The magnesium salt; absorption differs between forms")
+        self.form_combo.setToolTip("The compound the label names; absorption differs "
+                                   "between them, and the mineral is a part of its weight")
+        self.compound_weight = QCheckBox("The dose is the compound's weight")
+        self.compound_weight.setToolTip(
+            "Labels print either the mineral itself (\"Magnesium 100 mg\") or the "
+            "compound's weight (\"magnesium bisglycinate 500 mg\"): tick this for the "
+            "second, and the mineral is worked out from the compound's formula")
         self.equivalent_label = QLabel()
         self.equivalent_label.setWordWrap(True)
         self.magnesium_hint = QLabel(
-            "Type the elemental magnesium on the label, not the weight of the salt."
+            "A label gives the mineral itself (\"Magnesium 100 mg\") or the compound's "
+            "weight (\"magnesium bisglycinate 500 mg\", about 70 mg of magnesium): choose "
+            "the compound and say which the dose is."
         )
         self.magnesium_hint.setWordWrap(True)
         self.message_label = QLabel()
@@ -256,7 +281,8 @@ class SupplementEditor(QDialog):
         schedule_label.setBuddy(self.schedule_combo)
         form.addRow(dose_label, dose_row)
         form.addRow(schedule_label, schedule_row)
-        form.addRow("Magnesium &form:", self.form_combo)
+        form.addRow("&Compound:", self.form_combo)
+        form.addRow("", self.compound_weight)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.magnesium_hint)
@@ -277,7 +303,8 @@ class SupplementEditor(QDialog):
         self.unit_combo.currentIndexChanged.connect(self._validate)
         self.schedule_combo.currentIndexChanged.connect(self._schedule_changed)
         self.weekday_combo.currentIndexChanged.connect(self._validate)
-        self.form_combo.currentIndexChanged.connect(self._validate)
+        self.form_combo.currentIndexChanged.connect(self._compound_changed)
+        self.compound_weight.toggled.connect(self._validate)
         self.button_box.accepted.connect(self.accept)
         self.button_box.rejected.connect(self.reject)
         self._validate()
@@ -299,12 +326,21 @@ class SupplementEditor(QDialog):
         nutrient = cast(SupplementNutrient, self.nutrient_combo.currentData())
         schedule = cast(Schedule, self.schedule_combo.currentData())
         weekday = cast(Weekday, self.weekday_combo.currentData()) if schedule == "weekly" else None
-        form = (cast(MagnesiumForm | None, self.form_combo.currentData())
-                if nutrient == "magnesium" else None)
-        return Supplement(
-            name, nutrient, amount, self.unit_combo.currentText(), schedule, weekday, form,
-            id=self._original.id if self._original else None,
-        )
+        compound = self.form_combo.currentData() if nutrient in _MINERALS else None
+        form = None
+        if nutrient == "magnesium":
+            form = cast(MagnesiumForm | None, _FORM_OF_COMPOUND.get(compound or "",
+                                                                    "other" if compound else None))
+            if compound is None and self._original is not None:
+                form = self._original.form  # an older plan's form stays
+        identity = self._original.id if self._original else None
+        unit = self.unit_combo.currentText()
+        if compound is not None and self.compound_weight.isChecked():
+            return Supplement.of_compound(name, nutrient, compound, amount, unit,
+                                          schedule=schedule, weekday=weekday, form=form,
+                                          id=identity)
+        return Supplement(name, nutrient, amount, unit, schedule, weekday, form, id=identity,
+                          compound=compound)
 
     def _load(self, supplement: Supplement) -> None:
         self.name_edit.setText(supplement.name)
@@ -313,8 +349,9 @@ class SupplementEditor(QDialog):
         self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(supplement.schedule))
         if supplement.weekday is not None:
             self.weekday_combo.setCurrentIndex(self.weekday_combo.findData(supplement.weekday))
-        if supplement.form is not None:
-            self.form_combo.setCurrentIndex(self.form_combo.findData(supplement.form))
+        if supplement.compound_amount is not None:
+            # The label's number: the compound's weight.
+            self.amount_edit.setText(f"{supplement.compound_amount:.12g}")
 
     def _nutrient_changed(self) -> None:
         nutrient = cast(SupplementNutrient, self.nutrient_combo.currentData())
@@ -332,8 +369,34 @@ class SupplementEditor(QDialog):
         if previous in units:
             self.unit_combo.setCurrentText(previous)
         self.unit_combo.blockSignals(False)
-        self.form_combo.setEnabled(nutrient == "magnesium")
-        self.magnesium_hint.setVisible(nutrient == "magnesium")
+        self._fill_compounds(nutrient)
+        mineral = nutrient in _MINERALS
+        self.form_combo.setEnabled(mineral)
+        self.magnesium_hint.setVisible(mineral)
+        self._compound_changed()
+
+    def _fill_compounds(self, nutrient: str) -> None:
+        """The compounds of the chosen mineral, the original's chosen."""
+        wanted = self.form_combo.currentData()
+        original = self._original
+        if original is not None and original.nutrient == nutrient and self.form_combo.count() == 0:
+            wanted = original.compound or _COMPOUND_OF_FORM.get(original.form or "")
+        self.form_combo.blockSignals(True)
+        self.form_combo.clear()
+        self.form_combo.addItem(_FORM_UNKNOWN, None)
+        for compound in mineral_compounds(nutrient):
+            self.form_combo.addItem(compound.name, compound.key)
+        index = self.form_combo.findData(wanted) if wanted else 0
+        self.form_combo.setCurrentIndex(max(0, index))
+        self.form_combo.blockSignals(False)
+        if original is not None and original.compound_amount is not None:
+            self.compound_weight.setChecked(True)
+
+    def _compound_changed(self) -> None:
+        chosen = self.form_combo.currentData() is not None
+        self.compound_weight.setEnabled(chosen)
+        if not chosen:
+            self.compound_weight.setChecked(False)
         self._validate()
 
     def _schedule_changed(self) -> None:
