@@ -133,7 +133,8 @@ def codes(findings: list[dict[str, Any]]) -> list[str]:
 
 def vitd_mg_message(vitamin_d: str, magnesium: str, ear: int) -> str:
     return (
-        f"Vitamin D {vitamin_d} µg (RDA 15 µg) is high while magnesium is {magnesium} mg, "
+        f"Vitamin D {vitamin_d} µg is at or above your RDA (15 µg) "
+        f"while magnesium is {magnesium} mg, "
         f"below the {ear} mg EAR."
     )
 
@@ -167,7 +168,10 @@ def test_low_magnesium_week_warns_on_every_day_and_the_week() -> None:
     assert result["days"][0]["findings"][0]["advice"].startswith(
         "Reaching the EAR takes about 164 mg more magnesium on this day. Add magnesium-rich "
         "foods such as spinach, pumpkin seeds")
-    assert result["days"][0]["findings"][1]["advice"].startswith("More magnesium-rich foods")
+    ratio = next(f for f in result["days"][0]["findings"] if f["code"] == "ca_mg_ratio_high")
+    # Magnesium is below the RDA: the advice is more magnesium, not less calcium.
+    assert ratio["advice"].startswith("More magnesium-rich foods")
+    assert ratio["advice"].endswith("as magnesium is below your RDA.")
 
     week = result["week"]
     week_magnesium = (4 * LOW_DAY_A_MG + 3 * LOW_DAY_B_MG) / 7  # 102.427...
@@ -199,13 +203,14 @@ def test_analyze_prints_the_warning_as_text() -> None:
     assert (code, err) == (0, "")
     assert out.startswith("Low magnesium week: Maria, female, 45 y\n")
     assert (
-        "  2026-11-23    warning  Vitamin D 50.0 µg (RDA 15 µg) is high while magnesium is "
-        "101 mg, below the\n                         265 mg EAR.\n"
+        "  2026-11-23    warning  Vitamin D 50.0 µg is at or above your RDA (15 µg) while "
+        "magnesium is 101\n                         mg, below the 265 mg EAR.\n"
     ) in out
     assert (
-        "  Week average  warning  Vitamin D 50.0 µg (RDA 15 µg) is high while magnesium is "
-        "102 mg, below the\n"
+        "  Week average  warning  Vitamin D 50.0 µg is at or above your RDA (15 µg) while "
+        "magnesium is 102\n"
     ) in out
+    assert "  2026-11-23    warning  Calcium is 644 mg on this day, below the 800 mg EAR.\n" in out
 
 
 @pytest.mark.usefixtures("db_path")

@@ -32,7 +32,8 @@ _SCRIPT = Path(sys.executable).with_name("planner")
 PLANNER = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "planner"]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: The vitd_high_mg_low finding of the demo week's average, as the rule words it.
-WEEK_FINDING = ("Vitamin D 59.0 \u00b5g (RDA 15 \u00b5g) is high while magnesium is 200 mg, "
+WEEK_FINDING = ("Vitamin D 59.0 \u00b5g is at or above your RDA (15 \u00b5g) "
+        "while magnesium is 200 mg, "
                 "below the 265 mg EAR.")
 
 pytestmark = pytest.mark.usefixtures("db_path")

@@ -232,9 +232,11 @@ def _vitd_high_mg_low(
     if not (vitd.value >= vitd_threshold and mg.value < mg_threshold):
         return []
     label = _recommended_label(vitd_target)
+    share = settings.vitd_high_share_of_rda
+    level = f"your {label}" if share == 1 else f"{share:g} × your {label}"
     message = (
-        f"Vitamin D {_amount('vitamin_d_ug', vitd.value)} "
-        f"({label} {_threshold(vitd_target.recommended, 'vitamin_d_ug')}) is high while "
+        f"Vitamin D {_amount('vitamin_d_ug', vitd.value)} is at or above {level} "
+        f"({_threshold(vitd_target.recommended, 'vitamin_d_ug')}) while "
         f"magnesium is {_below('magnesium_mg', mg.value, mg_threshold)}, below the "
         f"{_threshold(mg_threshold, 'magnesium_mg')} EAR."
     )
@@ -326,8 +328,13 @@ def _ca_mg_ratio_high(
     )
     numbers = {"ratio": ratio, "ratio_max": settings.ca_mg_ratio_max,
                "calcium_mg": ca.value, "magnesium_mg": mg.value}
-    advice = ("More magnesium-rich foods (greens, nuts, seeds, legumes, whole grains) or less "
-              "calcium from supplements brings the ratio down.")
+    mg_rda = targets.recommended("magnesium_mg")
+    if mg_rda is None or mg.value < mg_rda:
+        advice = ("More magnesium-rich foods (greens, nuts, seeds, legumes, whole grains) "
+                  "bring the ratio down, as magnesium is below your RDA.")
+    else:
+        advice = ("Magnesium is at your RDA: the ratio is high because calcium is. Less "
+                  "calcium from supplements or fortified foods brings it down.")
     return [Finding(CA_MG_RATIO_HIGH, "info", day, MappingProxyType(numbers), message,
                     _CA_MG_EXPLANATION, (DAI_2018, ROSANOFF_2016), advice)]
 
@@ -387,42 +394,89 @@ def _lower_bound_note(total: NutrientTotal) -> str:
             f"{BY_KEY[total.key].in_sentence} value)")
 
 
+#: The nutrients the planner is about: below the EAR is a warning, on every day too, with
+#: its own explanation and advice (the rest of the panel is judged on the week, as info).
+FOCUS_BELOW_EAR: Final = ("magnesium_mg", "vitamin_d_ug", "calcium_mg")
+_FOCUS_EXPLANATIONS: Final = MappingProxyType({
+    "magnesium_mg": (
+        "Magnesium is a cofactor of the enzymes that make vitamin D active and of hundreds "
+        "more (energy, muscles, nerves, bone). An intake below the EAR (the need of half of "
+        "the people of your age and sex) is likely to fall short; a usual intake this low "
+        "is common with refined grains and few nuts, seeds, legumes or greens."),
+    "vitamin_d_ug": (
+        "Vitamin D keeps calcium and bone in balance; few foods hold much of it (oily fish, "
+        "egg yolk, fortified milk), and sunlight makes it in the skin, little in winter at "
+        "high latitudes. An intake below the EAR is likely to fall short without sun."),
+    "calcium_mg": (
+        "Calcium builds bone and works with magnesium and vitamin D. An intake below the EAR "
+        "(the need of half of the people of your age and sex) is likely to fall short."),
+})
+_FOCUS_ADVICE: Final = MappingProxyType({
+    "magnesium_mg": ("Pumpkin seeds, almonds, cashews, spinach, black beans, whole grains and "
+                     "dark chocolate are rich in magnesium: Magnesium swaps (Ctrl+W) or Fix "
+                     "magnesium this week propose changes."),
+    "vitamin_d_ug": ("Oily fish (salmon, mackerel, sardines), eggs and fortified milk bring "
+                     "vitamin D; so does midday sun in summer."),
+    "calcium_mg": ("Milk, yogurt, cheese, calcium-set tofu, fortified plant milks and leafy "
+                   "greens such as kale bring calcium."),
+})
+
+
 def _below_ear(
     totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
     day: date | None,
 ) -> list[Finding]:
-    if day is not None:
-        return []
     findings = []
     for key, target in targets.by_key.items():
+        if day is not None and key not in FOCUS_BELOW_EAR:
+            continue
         total = totals.get(key)
         if target.ear is None or total is None or total.value is None or total.value >= target.ear:
             continue
         code = f"{BELOW_EAR}:{key}"
         if settings.is_disabled(code):
             continue
-        nutrient = BY_KEY[key]
-        average = _below(key, total.value, target.ear)
-        message = (f"{nutrient.label}: the week's average of {average} "
+        findings.append(_below_ear_finding(key, target, total, day))
+    return findings
+
+
+def _below_ear_finding(key: str, target: Target, total: NutrientTotal, day: date | None
+                       ) -> Finding:
+    assert total.value is not None and target.ear is not None
+    nutrient = BY_KEY[key]
+    amount = _below(key, total.value, target.ear)
+    if day is not None:
+        message = (f"{nutrient.label} is {amount} on this day{_lower_bound_note(total)}, "
+                   f"below the {_threshold(target.ear, key)} EAR.")
+    else:
+        message = (f"{nutrient.label}: the week's average of {amount} "
                    f"a day{_lower_bound_note(total)} is below the EAR of "
                    f"{_threshold(target.ear, key)}.")
-        numbers = {key: total.value, f"{key}_ear": target.ear}
-        advice = (f"Foods rich in {nutrient.in_sentence} can close the gap: sort the food "
-                  f"search by it (planner foods top {key}).")
-        report = dri_report(target.source)
-        findings.append(Finding(code, "info", None, MappingProxyType(numbers), message,
-                                _EAR_EXPLANATION, (report,) if report else (), advice))
-    return findings
+    numbers = {key: total.value, f"{key}_ear": target.ear}
+    report = dri_report(target.source)
+    references = (report,) if report else ()
+    if key in FOCUS_BELOW_EAR:
+        return Finding(f"{BELOW_EAR}:{key}", "warning", day, MappingProxyType(numbers),
+                       message, _FOCUS_EXPLANATIONS[key], references, _FOCUS_ADVICE[key])
+    advice = (f"Foods rich in {nutrient.in_sentence} can close the gap: sort the food "
+              f"search by it (planner foods top {key}).")
+    return Finding(f"{BELOW_EAR}:{key}", "info", None, MappingProxyType(numbers), message,
+                   _EAR_EXPLANATION, references, advice)
+
+
+#: ULs also judged day by day (the others on the week's average): calcium's, on total
+#: intake, whose excess comes from supplements taken daily.
+DAILY_UL: Final = ("calcium_mg",)
 
 
 def _above_ul(
     totals: Mapping[str, NutrientTotal], targets: Targets, settings: RuleSettings,
     day: date | None,
 ) -> list[Finding]:
-    if day is not None:
-        return []
     findings = []
     for key, target in targets.by_key.items():
+        if day is not None and key not in DAILY_UL:
+            continue
         total = totals.get(key)
         if target.ul is None or total is None or key in _OWN_UL_RULES:
             continue
@@ -430,11 +484,12 @@ def _above_ul(
         code = f"{ABOVE_UL}:{key}"
         if value is None or value <= target.ul or settings.is_disabled(code):
             continue
-        findings.append(_ul_finding(key, target, total, value))
+        findings.append(_ul_finding(key, target, total, value, day))
     return findings
 
 
-def _ul_finding(key: str, target: Target, total: NutrientTotal, value: float) -> Finding:
+def _ul_finding(key: str, target: Target, total: NutrientTotal, value: float,
+                day: date | None = None) -> Finding:
     nutrient = BY_KEY[key]
     limit = f"{_threshold(target.ul or 0.0, key)} {target.ul_kind}"
     numbers = {key: value, f"{key}_ul": target.ul or 0.0}
@@ -447,7 +502,9 @@ def _ul_finding(key: str, target: Target, total: NutrientTotal, value: float) ->
                   "ready meals) bring sodium down.")
         return Finding(f"{ABOVE_UL}:{key}", "warning", None, MappingProxyType(numbers),
                        message, _CDRR_EXPLANATION, references, advice)
-    if target.ul_applies_to == "total":
+    if target.ul_applies_to == "total" and day is not None:
+        what = f"{nutrient.label} is {_amount(key, value)} on this day"
+    elif target.ul_applies_to == "total":
         what = f"{nutrient.label} averages {_amount(key, value)} a day"
     elif target.ul_applies_to == "supplements":
         what = (f"{nutrient.label} from supplements averages {_amount(key, value)} a day "
@@ -461,7 +518,7 @@ def _ul_finding(key: str, target: Target, total: NutrientTotal, value: float) ->
               "dose, or fewer fortified foods, brings it down."
               if total.from_supplements > 0 or target.ul_applies_to != "total" else
               "This much from food alone is unusual: check the amounts entered.")
-    return Finding(f"{ABOVE_UL}:{key}", "alert", None, MappingProxyType(numbers), message,
+    return Finding(f"{ABOVE_UL}:{key}", "alert", day, MappingProxyType(numbers), message,
                    _UL_EXPLANATION, references, advice)
 
 

@@ -28,7 +28,8 @@ from .plans import (
 )
 
 LOW_MG_MESSAGE = (
-    "Vitamin D 52.0 µg (RDA 15 µg) is high while magnesium is 139 mg, below the 265 mg EAR."
+    "Vitamin D 52.0 µg is at or above your RDA (15 µg) "
+        "while magnesium is 139 mg, below the 265 mg EAR."
 )
 
 
@@ -73,9 +74,17 @@ def test_magnesium_rich_week_does_not_warn(woman_45: Targets) -> None:
                        woman_45)
     assert analysis.week.average["magnesium_mg"].value == pytest.approx(640.9741769)
     assert analysis.week.average["vitamin_d_ug"].value == pytest.approx(50.0)
-    # No warning; of the full panel, only what this plan truly lacks is noted (calcium).
-    assert [f for f in analysis.findings if f.severity != "info"] == []
-    assert codes(analysis.findings) == ["below_ear:calcium_mg"]
+    # Nothing about magnesium or vitamin D; what this plan truly lacks is calcium, a focus
+    # nutrient: a warning on the week and on every day.
+    assert codes(analysis.week.findings) == ["below_ear:calcium_mg"]
+    assert {(f.code, f.severity) for f in analysis.findings} == {
+        ("below_ear:calcium_mg", "warning")}
+    for day in analysis.days:
+        assert codes(day.findings) == ["below_ear:calcium_mg"]
+        (finding,) = day.findings
+        assert finding.day == day.date and finding.message.startswith("Calcium is ")
+        assert finding.message.endswith("on this day, below the 800 mg EAR.")
+        assert "Milk, yogurt, cheese" in (finding.advice or "")
 
 
 def test_pregnancy_raises_the_ear_and_flips_the_warning(dri_tables: DriTables) -> None:
@@ -90,7 +99,8 @@ def test_pregnancy_raises_the_ear_and_flips_the_warning(dri_tables: DriTables) -
     warnings = [f for f in flipped.findings if f.code == "vitd_high_mg_low"]
     assert len(warnings) == 8  # seven days and the week
     assert warnings[0].message == (
-        "Vitamin D 52.0 µg (RDA 15 µg) is high while magnesium is 282 mg, below the 290 mg EAR."
+        "Vitamin D 52.0 µg is at or above your RDA (15 µg) "
+        "while magnesium is 282 mg, below the 290 mg EAR."
     )
 
 

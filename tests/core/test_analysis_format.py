@@ -44,11 +44,12 @@ def test_json_shape(woman_45: Targets) -> None:
         "percent": 1537.1429,
     }
     assert [f["code"] for f in monday["findings"]] == [
-        "vitd_above_ul", "vitd_high_mg_low", "ca_mg_ratio_high",
+        "vitd_above_ul", "vitd_high_mg_low", "below_ear:calcium_mg", "ca_mg_ratio_high",
     ]
     finding = monday["findings"][1]
     assert finding["severity"] == "warning" and finding["scope"] == "2026-11-23"
-    assert finding["message"].startswith("Vitamin D 230.6 µg (RDA 15 µg) is high while magnesium")
+    assert finding["message"].startswith("Vitamin D 230.6 µg is at or above your RDA (15 µg) "
+        "while magnesium")
     assert finding["references"][0] == (
         "Uwitonze AM, Razzaque MS. Role of Magnesium in Vitamin D Activation and Function. "
         "J Am Osteopath Assoc. 2018;118(3):181-9."
@@ -59,7 +60,7 @@ def test_json_shape(woman_45: Targets) -> None:
     assert week["average"]["magnesium_mg"]["known"] == 42
     assert [f["scope"] for f in week["findings"]] == ["week"] * len(week["findings"])
     assert [f["code"] for f in week["findings"] if f["severity"] != "info"] == [
-        "vitd_above_ul", "vitd_high_mg_low"]
+        "vitd_above_ul", "vitd_high_mg_low", "below_ear:calcium_mg"]
     assert week["ratios"]["ca_mg"]["value"] == pytest.approx(
         week["average"]["calcium_mg"]["value"] / 138.93, rel=1e-3)
     assert "not medical advice" in data["disclaimer"]

@@ -108,9 +108,10 @@ def test_days_with_findings_carry_their_most_severe_finding(
 ) -> None:
     analysis, data = low_week
     # Vitamin D at the RDA with magnesium under the EAR: a warning on Mon-Sat; Sunday's
-    # 282.4 mg is above the EAR, its ratio 1.4 is fine: no finding.
-    assert data.week.severities == ("warning",) * 6 + (None,)
-    assert data.week.flagged_dates == data.week.dates[:6]
+    # 282.4 mg is above the EAR, its ratio 1.4 is fine, but its calcium is below the EAR.
+    assert data.week.severities == ("warning",) * 7
+    assert data.week.flagged_dates == data.week.dates
+    assert data.week.findings[6] == ("below_ear:calcium_mg",)
     assert data.week.findings[0] == tuple(f.code for f in analysis.days[0].findings)
     assert "vitd_high_mg_low" in data.week.findings[0]
 

@@ -143,7 +143,8 @@ def test_the_findings_with_their_explanation_and_references(
     words = _text_of(report.html)
 
     (week_finding,) = [f for f in analysis.week.findings if f.code == VITD_HIGH_MG_LOW]
-    assert week_finding.message == ("Vitamin D 59.0 \u00b5g (RDA 15 \u00b5g) is high while "
+    assert week_finding.message == ("Vitamin D 59.0 \u00b5g is at or above your RDA (15 \u00b5g) "
+        "while "
                                     "magnesium is 200 mg, below the 265 mg EAR.")
     assert f"Week average Warning: {week_finding.message}" in words
     for day in analysis.days:

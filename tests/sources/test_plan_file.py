@@ -413,7 +413,8 @@ def test_a_compound_that_does_not_fit_names_the_place(supplement: dict, message:
 
     from planner.sources.plan_file import PlanFileError, load_plan
 
-    plan = {"format": "planner.plan/1", "profile": {"name": "Ana", "sex": "female", "age": 40, "life_stage": "none"},
+    plan = {"format": "planner.plan/1",
+            "profile": {"name": "Ana", "sex": "female", "age": 40, "life_stage": "none"},
             "supplements": [{"name": "Mg", "nutrient": "magnesium", "unit": "mg",
                              "schedule": "daily", **supplement}], "days": []}
     with pytest.raises(PlanFileError) as raised:

@@ -39,9 +39,12 @@ SUNDAY = MONDAY + timedelta(days=6)
 
 
 # Mon-Sat 138.93 mg magnesium, Sunday 282.4 mg: a week average of 159.43 mg.
-LOW_MESSAGE = ("Vitamin D 52.0 µg (RDA 15 µg) is high while magnesium is 139 mg, "
+CALCIUM_LOW = "below_ear:calcium_mg"
+LOW_MESSAGE = ("Vitamin D 52.0 µg is at or above your RDA (15 µg) "
+        "while magnesium is 139 mg, "
                "below the 265 mg EAR.")
-WEEK_MESSAGE = ("Vitamin D 52.0 µg (RDA 15 µg) is high while magnesium is 159 mg, "
+WEEK_MESSAGE = ("Vitamin D 52.0 µg is at or above your RDA (15 µg) "
+        "while magnesium is 159 mg, "
                 "below the 265 mg EAR.")
 
 
@@ -91,11 +94,12 @@ def test_banner_lists_the_day_and_week_warnings(
     assert day_warning.message == LOW_MESSAGE
     assert week_warning.message == WEEK_MESSAGE
     # Warnings before notes; the day's before the week's.
+    # Calcium, a focus nutrient, is below its EAR on Monday (the week's average is not).
     assert [f.code for f in banner.findings()] == [
-        VITD_HIGH_MG_LOW, VITD_HIGH_MG_LOW, CA_MG_RATIO_HIGH, CA_MG_RATIO_HIGH,
+        VITD_HIGH_MG_LOW, CALCIUM_LOW, VITD_HIGH_MG_LOW, CA_MG_RATIO_HIGH, CA_MG_RATIO_HIGH,
     ]
     assert banner.visible_messages() == [
-        LOW_MESSAGE, WEEK_MESSAGE, _finding(day.findings, CA_MG_RATIO_HIGH).message,
+        LOW_MESSAGE, "Calcium is 757 mg on this day, below the 800 mg EAR.", WEEK_MESSAGE,
     ]
     assert banner.empty_row.isHidden()
 
@@ -103,11 +107,11 @@ def test_banner_lists_the_day_and_week_warnings(
 def test_more_expander(qtbot: QtBot, banner: WarningsBanner, low_magnesium: Analysis) -> None:
     day = low_magnesium.day(MONDAY)
     banner.set_findings(day.findings, low_magnesium.week.findings)
-    assert banner.more_button.text() == "Show 1 more finding…"
+    assert banner.more_button.text() == "Show 2 more findings…"
 
     qtbot.mouseClick(banner.more_button, Qt.MouseButton.LeftButton)
     assert banner.is_expanded()
-    assert len(banner.visible_messages()) == 4
+    assert len(banner.visible_messages()) == 5
     assert banner.more_button.text() == "Show fewer"
 
     qtbot.mouseClick(banner.more_button, Qt.MouseButton.LeftButton)
@@ -125,7 +129,8 @@ def test_alert_comes_first_and_repeats_are_shown_once(
     banner.set_findings(analysis.day(MONDAY).findings, analysis.week.findings)
 
     # Every day is the same, so the week says what the day says: shown once.
-    assert [f.code for f in banner.findings()] == [VITD_ABOVE_UL, MG_SUPPLEMENT_ABOVE_UL]
+    assert [f.code for f in banner.findings()] == [VITD_ABOVE_UL, MG_SUPPLEMENT_ABOVE_UL,
+                                                   CALCIUM_LOW]
     assert banner.visible_messages()[0] == (
         "Vitamin D 177.0 µg is above the 100 µg tolerable upper intake level (UL); "
         "175.0 µg of it is from supplements."
@@ -133,16 +138,25 @@ def test_alert_comes_first_and_repeats_are_shown_once(
     assert banner.more_button.isHidden()
 
 
-def test_magnesium_rich_plan_has_no_warnings(banner: WarningsBanner, targets: Targets) -> None:
+def test_magnesium_rich_plan_has_no_magnesium_warning(
+    banner: WarningsBanner, targets: Targets
+) -> None:
     analysis = analyze(week_of(ANA, MAGNESIUM_RICH_MEALS, VITAMIN_D_2000_IU), FOODS_BY_REF,
                        targets)
     banner.set_findings(analysis.day(MONDAY).findings, analysis.week.findings)
 
+    # Only what the plan lacks: calcium (its meals hold 268 mg a day).
+    assert [f.code for f in banner.findings()] == [CALCIUM_LOW]
+    assert banner.visible_messages() == ["Calcium is 268 mg on this day, below the 800 mg EAR."]
+    assert banner.more_button.isHidden()
+
+
+def test_a_day_without_findings_says_so(banner: WarningsBanner) -> None:
+    banner.set_findings((), ())
     assert banner.findings() == ()
     assert not banner.empty_row.isHidden()
     assert banner.empty_label.text() == "No warnings for this day."
     assert banner.visible_messages() == []
-    assert banner.more_button.isHidden()
 
 
 def test_why_opens_the_dialog(
